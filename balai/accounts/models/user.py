@@ -1,0 +1,122 @@
+"""The one user model (since the first migration). Sign-in is by e-mail or by mobile number."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from balai.accounts.phone import normalize_phone
+
+
+def normalize_email_address(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value.lower() or None
+
+
+class UserKind(models.TextChoices):
+    CITIZEN = "citizen", _("Citizen")
+    STAFF = "staff", _("Staff")
+    VENDOR = "vendor", _("Vendor")
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create(self, email: str | None, phone: str | None, password: str | None, **extra: Any) -> User:
+        email = normalize_email_address(email)
+        phone = normalize_phone(phone) if phone else None
+        user = self.model(email=email, phone=phone, **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_user(
+        self, email: str | None = None, password: str | None = None, *, phone: str | None = None, **extra: Any
+    ) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, phone, password, **extra)
+
+    def create_superuser(self, email: str | None = None, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("kind", UserKind.STAFF)
+        extra.setdefault("full_name", email or "Administrator")
+        return self._create(email, extra.pop("phone", None), password, **extra)
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(email=normalize_email_address(username))
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(_("e-mail address"), max_length=254, unique=True, null=True, blank=True)
+    phone = models.CharField(
+        _("mobile number"), max_length=20, unique=True, null=True, blank=True, help_text=_("E.164, e.g. +6281234567890")
+    )
+    full_name = models.CharField(_("full name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=UserKind.choices, default=UserKind.CITIZEN)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(
+        _("may use the back office"), default=False, help_text=_("Allows signing in to /admin/.")
+    )
+    email_verified_at = models.DateTimeField(_("e-mail verified at"), null=True, blank=True)
+    phone_verified_at = models.DateTimeField(_("phone verified at"), null=True, blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, default="id", choices=[("id", "Bahasa Indonesia"), ("en", "English")]
+    )
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(email__isnull=False) | Q(phone__isnull=False) | Q(anonymised_at__isnull=False),
+                name="user_has_email_or_phone",
+            ),
+            models.CheckConstraint(condition=~Q(email=""), name="user_email_not_blank"),
+            models.CheckConstraint(condition=~Q(phone=""), name="user_phone_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email or self.phone or f"#{self.pk}"
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = normalize_email_address(self.email)
+        if self.phone:
+            self.phone = normalize_phone(self.phone)
+        else:
+            self.phone = None
+
+    @property
+    def is_citizen(self) -> bool:
+        return self.kind == UserKind.CITIZEN
+
+    @property
+    def is_staff_member(self) -> bool:
+        """Government staff (ASN): must use two-factor authentication everywhere."""
+        return self.kind == UserKind.STAFF or self.is_staff or self.is_superuser
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else ""

@@ -1,0 +1,59 @@
+"""Middleware of the shared kernel: request id and client facts; Permissions-Policy header."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from balai.core import request_context
+
+_REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    # Behind a proxy the operator sets it to overwrite REMOTE_ADDR (e.g. gunicorn --forwarded-allow-ips);
+    # never trust a client-supplied X-Forwarded-For here.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestContextMiddleware:
+    """Gives every request an id (kept from a well-formed X-Request-ID, else new), echoed in the response."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if _REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]
+        token = request_context.set_current(
+            request_context.RequestContext(
+                request_id=request_id,
+                ip=client_ip(request),
+                user_agent=request.headers.get("User-Agent", "")[:500],
+                path=request.path[:500],
+            )
+        )
+        try:
+            response = self.get_response(request)
+        finally:
+            request_context.reset(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    """Turns off browser features the platform never uses."""
+
+    header = "camera=(), microphone=(), geolocation=(self), payment=(), usb=(), interest-cohort=()"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", self.header)
+        return response

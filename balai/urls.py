@@ -1,0 +1,26 @@
+"""Stable addresses (see ARCHITECTURE.md). Each app owns the URLs under its prefix."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from balai.api.api import api
+
+admin.site.site_header = settings.BALAI_SITE_NAME
+admin.site.site_title = "Balai"
+
+urlpatterns = [
+    path("", include("balai.web.urls")),
+    path("akun/", include("balai.accounts.urls_auth")),
+    path("saya/", include("balai.accounts.urls_self")),
+    path("instansi/", include("balai.organizations.urls")),
+    path("kantor/", include("balai.web.urls_kantor")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "balai.web.views.bad_request"
+handler403 = "balai.web.views.permission_denied"
+handler404 = "balai.web.views.page_not_found"
+handler500 = "balai.web.views.server_error"
