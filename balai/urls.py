@@ -3,9 +3,12 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django_otp.admin import OTPAdminSite
 
 from balai.api.api import api
 
+# /admin/ asks for a verified second factor (TOTP) on top of the password.
+admin.site.__class__ = OTPAdminSite
 admin.site.site_header = settings.BALAI_SITE_NAME
 admin.site.site_title = "Balai"
 
@@ -14,6 +17,7 @@ urlpatterns = [
     path("akun/", include("balai.accounts.urls_auth")),
     path("saya/", include("balai.accounts.urls_self")),
     path("instansi/", include("balai.organizations.urls")),
+    path("kantor/warga/", include("balai.accounts.urls_kantor")),
     path("kantor/", include("balai.web.urls_kantor")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,2 @@
+app_name = "kantor_warga"
+urlpatterns: list = []
