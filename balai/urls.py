@@ -6,6 +6,7 @@ from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
 from balai.api.api import api
+from balai.core import health
 
 # /admin/ asks for a verified second factor (TOTP) on top of the password.
 admin.site.__class__ = OTPAdminSite
@@ -13,6 +14,8 @@ admin.site.site_header = settings.BALAI_SITE_NAME
 admin.site.site_title = "Balai"
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("", include("balai.web.urls")),
     path("akun/", include("balai.accounts.urls_auth")),
     path("saya/", include("balai.accounts.urls_self")),
