@@ -1,5 +1,6 @@
 """People: one user model for citizens, staff and vendors, and what belongs to an account."""
 
+from .profile import CitizenProfile, Sex
 from .user import User, UserKind
 
-__all__ = ["User", "UserKind"]
+__all__ = ["CitizenProfile", "Sex", "User", "UserKind"]

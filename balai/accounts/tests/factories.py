@@ -9,10 +9,13 @@ sex; pass ``district=``/``village=`` when needed.
 
 from __future__ import annotations
 
+import datetime
+
 import factory
 from django.utils import timezone
 
-from balai.accounts.models import User, UserKind
+from balai.accounts.models import CitizenProfile, Sex, User, UserKind
+from balai.accounts.nik import make_nik
 
 DEFAULT_PASSWORD = "kata-sandi-uji-1234"  # noqa: S105 - test-only password
 
@@ -52,3 +55,22 @@ class UserFactory(factory.django.DjangoModelFactory):
             email_verified_at=factory.LazyFunction(timezone.now),
             phone_verified_at=factory.LazyAttribute(lambda o: timezone.now() if o.phone else None),
         )
+
+
+def _birth_date(n: int) -> datetime.date:
+    return datetime.date(1970 + n % 35, 1 + n % 12, 1 + n % 28)
+
+
+class ProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CitizenProfile
+
+    user = factory.SubFactory(UserFactory, citizen=True)
+    birth_date = factory.Sequence(_birth_date)
+    sex = factory.Sequence(lambda n: Sex.FEMALE if n % 2 else Sex.MALE)
+    nik = factory.LazyAttributeSequence(
+        lambda o, n: make_nik(o.birth_date, o.sex, region="320101", serial=1 + n % 9999) if o.birth_date else ""
+    )
+    address = factory.Sequence(lambda n: f"Jl. Merdeka No. {n + 1}, RT 001/RW 002")
+    district = None
+    village = None
