@@ -2,5 +2,6 @@
 
 from .profile import CitizenProfile, Sex
 from .user import User, UserKind
+from .verification import VerificationCode
 
-__all__ = ["CitizenProfile", "Sex", "User", "UserKind"]
+__all__ = ["CitizenProfile", "Sex", "User", "UserKind", "VerificationCode"]
