@@ -3,17 +3,16 @@
 import pytest
 from django.urls import reverse
 
+from balai.accounts.tests.factories import UserFactory
 from balai.audit.models import AuditEvent
 from balai.audit.selectors import audit_events_for
 from balai.audit.services import audit_log
-
-from .factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_platform_admin_sees_all_events_and_filters_work():
-    admin = UserFactory(platform_admin=True)
+    admin = UserFactory(superuser=True)
     audit_log(action="account.signed_in", object_type="accounts.user", object_id=1)
     audit_log(action="organization.created", object_type="organizations.organization", object_id=2)
     assert audit_events_for(admin).count() == 2
@@ -36,7 +35,7 @@ def test_anonymous_sees_nothing():
 
 def test_inactive_superuser_sees_nothing():
     audit_log(action="account.signed_in")
-    assert audit_events_for(UserFactory(platform_admin=True, is_active=False)).count() == 0
+    assert audit_events_for(UserFactory(superuser=True, is_active=False)).count() == 0
 
 
 @pytest.fixture
@@ -44,7 +43,7 @@ def admin_client_2fa(client):
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    admin = UserFactory(platform_admin=True)
+    admin = UserFactory(superuser=True)
     device = TOTPDevice.objects.create(user=admin, name="default", confirmed=True)
     client.force_login(admin)
     session = client.session

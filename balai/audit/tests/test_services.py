@@ -8,12 +8,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, transaction
 
+from balai.accounts.tests.factories import UserFactory
 from balai.audit.models import GENESIS_HASH, AuditEvent, AuditEventImmutable
 from balai.audit.registry import label_for, register
 from balai.audit.services import REDACTED, audit_log, audit_verify_chain
 from balai.core import request_context
-
-from .factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
