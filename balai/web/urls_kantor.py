@@ -5,5 +5,6 @@ from balai.web import views
 app_name = "kantor"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", views.kantor_home, name="home"),
+    path("komponen/", views.components, name="components"),
 ]

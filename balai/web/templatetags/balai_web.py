@@ -1,0 +1,37 @@
+"""Template helpers of the design system: ``{% load balai_web %}``."""
+
+from __future__ import annotations
+
+from django import forms, template
+from django.core.paginator import Page
+
+register = template.Library()
+
+
+@register.filter
+def error_anchor(bound_field: forms.BoundField) -> str:
+    """The id the error summary links to: the first input of a group, else the field itself."""
+    widget = bound_field.field.widget
+    auto_id = bound_field.auto_id
+    if isinstance(widget, forms.MultiWidget) or (
+        isinstance(widget, forms.widgets.ChoiceWidget) and getattr(widget, "input_type", "") in {"radio", "checkbox"}
+    ):
+        return f"{auto_id}_0"
+    return auto_id
+
+
+@register.filter
+def is_checkbox(bound_field: forms.BoundField) -> bool:
+    """A single yes/no checkbox: its label goes after the box, not above it."""
+    return isinstance(bound_field.field.widget, forms.CheckboxInput)
+
+
+@register.filter
+def has_required_fields(form: forms.BaseForm) -> bool:
+    return any(field.field.required for field in form.visible_fields())
+
+
+@register.simple_tag
+def page_range(page_obj: Page, on_each_side: int = 2, on_ends: int = 1) -> list[object]:
+    """Page numbers with ellipses for long lists: 1 … 4 5 [6] 7 8 … 20."""
+    return list(page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=on_each_side, on_ends=on_ends))
