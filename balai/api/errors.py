@@ -194,4 +194,5 @@ class ErrorOut(Schema):
 
 def responses(ok: Any, *statuses: int) -> dict[int, Any]:
     """``response=`` for an operation: ``ok`` for 200 and the error shape for each status it may answer."""
-    return {200: ok, **dict.fromkeys(statuses, ErrorOut)}
+    declared: dict[int, Any] = {} if ok is None else {200: ok}
+    return {**declared, **dict.fromkeys(statuses, ErrorOut)}

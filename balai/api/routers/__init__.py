@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 ROUTERS: list[tuple[str, str]] = [
     ("/", "balai.api.routers.me.router"),
     ("/organizations", "balai.api.routers.organizations.router"),
+    ("/api-keys", "balai.api.routers.api_keys.router"),
     ("/audit", "balai.api.routers.audit.router"),
 ]
 

@@ -11,7 +11,9 @@ from ninja import Field, Query, Router, Schema
 from balai.api.auth import require_scope
 from balai.api.errors import responses
 from balai.api.pagination import PageOut, PageQuery, paginate
+from balai.audit.selectors import audit_events_for
 from balai.core.exceptions import PermissionDenied
+from balai.organizations.scoping import is_platform_admin
 
 router = Router(tags=["audit"])
 
@@ -49,9 +51,6 @@ class AuditEventFilter(PageQuery):
     summary="List audit events, newest first (platform administrators; API keys need audit:read)",
 )
 def audit_events(request: HttpRequest, filters: Query[AuditEventFilter]) -> dict[str, Any]:
-    from balai.audit.selectors import audit_events_for
-    from balai.organizations.scoping import is_platform_admin
-
     user = request.auth  # type: ignore[attr-defined]
     if not is_platform_admin(user):
         raise PermissionDenied()

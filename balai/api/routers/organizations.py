@@ -9,7 +9,8 @@ from ninja import Field, Query, Router, Schema
 
 from balai.api.errors import responses
 from balai.api.pagination import PageOut, PageQuery, paginate
-from balai.api.selectors import public_organization, public_organizations
+from balai.core.exceptions import NotFound
+from balai.organizations.selectors import public_organization, public_organizations
 
 router = Router(tags=["organizations"])
 
@@ -48,7 +49,10 @@ class OrganizationFilter(PageQuery):
     summary="List the active organizations",
 )
 def organization_list(request: HttpRequest, filters: Query[OrganizationFilter]) -> dict[str, Any]:
-    return paginate(public_organizations(kind=filters.kind, q=filters.q), filters)
+    organizations = public_organizations(query=filters.q or "")
+    if filters.kind:
+        organizations = organizations.filter(kind=filters.kind)
+    return paginate(organizations.order_by("name", "code"), filters)
 
 
 @router.get(
@@ -59,4 +63,7 @@ def organization_list(request: HttpRequest, filters: Query[OrganizationFilter]) 
     summary="One organization by its code",
 )
 def organization_detail(request: HttpRequest, code: str) -> Any:
-    return public_organization(code)
+    organization = public_organization(code)
+    if organization is None:
+        raise NotFound()
+    return organization
