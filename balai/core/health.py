@@ -16,7 +16,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
 
@@ -45,16 +45,17 @@ def _check_storage() -> None:
 
 
 CHECKS = {"database": _check_database, "cache": _check_cache, "storage": _check_storage}
+# Load balancers probe with GET or HEAD; both are answered (HEAD without a body).
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
 @never_cache
-@require_GET
+@require_safe
 def readyz(request: HttpRequest) -> JsonResponse:
     results: dict[str, dict[str, object]] = {}
     ready = True

@@ -12,9 +12,12 @@ _STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"mess
 
 
 class RequestContextFilter(logging.Filter):
+    """Stamps the current request id on each record (a record that already carries one, e.g. a task
+    logging on behalf of the request that enqueued it, keeps its own)."""
+
     def filter(self, record: logging.LogRecord) -> bool:
-        ctx = request_context.current()
-        record.request_id = ctx.request_id
+        if not getattr(record, "request_id", None):
+            record.request_id = request_context.current().request_id
         return True
 
 
@@ -37,4 +40,6 @@ class JsonFormatter(logging.Formatter):
             entry[key] = value
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False)
+        if record.stack_info:
+            entry["stack"] = self.formatStack(record.stack_info)
+        return json.dumps(entry, ensure_ascii=False, default=repr)

@@ -10,7 +10,9 @@ from django.http import HttpRequest, HttpResponse
 
 from balai.core import request_context
 
-_REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# fullmatch, not match with "$": "$" also matches before a trailing newline, which would let
+# "abcdefgh\n" (a header-injection attempt) through into logs and the audit trail.
+_REQUEST_ID_RE = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -27,7 +29,7 @@ class RequestContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if _REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex
+        request_id = incoming if _REQUEST_ID_RE.fullmatch(incoming) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
         token = request_context.set_current(
             request_context.RequestContext(
