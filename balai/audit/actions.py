@@ -11,6 +11,7 @@ FOUNDATION_ACTIONS = {
     "account.signed_out": _("Signed out"),
     "account.registered": _("Registered an account"),
     "account.verified": _("Verified the account"),
+    "account.profile_updated": _("Updated the citizen profile"),
     "account.password_changed": _("Changed the password"),
     "account.password_reset": _("Reset the password"),
     "account.email_changed": _("Changed the e-mail address"),
