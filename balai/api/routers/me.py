@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from balai.accounts.selectors import own_profile
 from balai.api.errors import responses
 
 router = Router(tags=["account"])
@@ -50,6 +51,4 @@ class MeOut(Schema):
 def me(request: HttpRequest) -> dict[str, Any]:
     """Who the credential belongs to. The NIK and the phone number come masked; the full NIK is only
     in the personal-data export on the web."""
-    from balai.accounts.selectors import own_profile
-
     return own_profile(request.auth)  # type: ignore[attr-defined]
