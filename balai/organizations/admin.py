@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from balai.core.exceptions import BalaiError
 from balai.organizations import services
@@ -206,7 +207,10 @@ class MembershipAdmin(RequestFormMixin, admin.ModelAdmin):
                 ended += 1
             except BalaiError as exc:
                 messages.error(request, str(exc.message))
-        messages.success(request, _("%(count)d membership(s) ended.") % {"count": ended})
+        messages.success(
+            request,
+            ngettext("%(count)d membership ended.", "%(count)d memberships ended.", ended) % {"count": ended},
+        )
 
 
 class MembershipReadOnlyInline(admin.TabularInline):

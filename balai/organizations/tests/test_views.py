@@ -109,9 +109,13 @@ def test_post_is_not_allowed(client, agencies):
     assert client.post(reverse("organizations:directory")).status_code == 405
 
 
-@pytest.mark.parametrize("language", ["id", "en"])
-def test_pages_render_in_both_languages(client, agencies, language):
-    for url in (reverse("organizations:directory"), reverse("organizations:detail", args=["SETDA"])):
-        response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
-        assert response.status_code == 200
-        assert f'lang="{language}"' in response.content.decode()
+@pytest.mark.parametrize(
+    ("language", "heading", "units"), [("id", "Instansi pemerintah", "Unit"), ("en", "Government agencies", "Units")]
+)
+def test_pages_render_in_both_languages(client, agencies, language, heading, units):
+    response = client.get(reverse("organizations:directory"), HTTP_ACCEPT_LANGUAGE=language)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'lang="{language}"' in html and f"<h1>{heading}</h1>" in html
+    response = client.get(reverse("organizations:detail", args=["SETDA"]), HTTP_ACCEPT_LANGUAGE=language)
+    assert f"<h2>{units}</h2>" in response.content.decode()
