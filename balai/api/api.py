@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
+from ninja.errors import ValidationError as NinjaValidationError
 
 from balai.api.auth import DEFAULT_AUTH
 from balai.api.errors import install_error_handlers, status_error_response
@@ -50,6 +51,17 @@ class BalaiAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation: Any) -> str:
         # Short, stable ids for generated clients: the view function's name (unique across routers).
         return operation.view_func.__name__
+
+    def validation_error_from_error_contexts(self, error_contexts: list[Any]) -> NinjaValidationError:
+        error = super().validation_error_from_error_contexts(error_contexts)
+        # An operation with one body schema reads the whole body as that schema, yet pydantic names the
+        # parameter in the location ("body", "payload", "name"); the client wrote {"name": ...}.
+        single = {getattr(ctx.model, "__read_from_single_attr__", None) for ctx in error_contexts} - {None}
+        for item in error.errors:
+            loc = tuple(item.get("loc") or ())
+            if len(loc) >= 3 and loc[0] == "body" and loc[1] in single:
+                item["loc"] = (loc[0], *loc[2:])
+        return error
 
     def _get_urls(self) -> list[URLPattern | URLResolver]:
         from balai.api import views

@@ -47,6 +47,8 @@ def error_response(
         json_dumps_params={"ensure_ascii": False},
     )
     response["Cache-Control"] = "no-store"
+    if status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="balai"'
     return response
 
 

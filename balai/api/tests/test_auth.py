@@ -32,8 +32,10 @@ def assert_error(response, status, code):
 
 
 def test_anonymous_gets_401_with_the_error_shape():
-    error = assert_error(Client().get(AUDIT), 401, "not_authenticated")
+    response = Client().get(AUDIT)
+    error = assert_error(response, 401, "not_authenticated")
     assert error["fields"] == {}
+    assert response["WWW-Authenticate"].startswith("Bearer")
 
 
 def test_401_message_is_indonesian_by_default_and_english_on_request():

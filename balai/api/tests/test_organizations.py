@@ -77,3 +77,11 @@ def test_unknown_or_inactive_code_gets_json_404(code):
 def test_bad_filters_get_422():
     error = assert_error(Client().get("/api/v1/organizations?q=" + "x" * 101), 422, "validation_failed")
     assert list(error["fields"]) == ["q"]
+
+
+def test_hostile_search_text_finds_nothing_and_is_not_echoed():
+    OrganizationFactory(code="DINKES", name="Dinas Kesehatan")
+    response = Client().get("/api/v1/organizations", {"q": "<script>alert(1)</script>' OR 1=1 --"})
+    assert response.status_code == 200
+    assert response.json()["count"] == 0
+    assert "<script>" not in response.content.decode()
