@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from balai.accounts.models import CitizenProfile, Sex, User
 from balai.accounts.nik import normalize_nik, validate_nik
+from balai.audit.registry import register as register_audit_action
 from balai.audit.services import audit_log
 from balai.core.exceptions import NotFound, PermissionDenied, ValidationFailed, from_django_validation_error
 
@@ -27,6 +28,9 @@ EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
 _FORBIDDEN_TEXT = re.compile(r"[<>\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 NIK_TAKEN = _("This NIK is already registered to another account.")
+
+# Registered here as well as (ideally) in balai.audit.actions, so the label exists whenever the service does.
+register_audit_action("account.profile_updated", _("Updated the citizen profile"))
 
 
 def may_update_profile(actor: Any, user: User) -> bool:

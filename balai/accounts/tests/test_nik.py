@@ -131,9 +131,10 @@ def test_messages_are_translated_to_indonesian():
         validate_nik("3201011713900001")
     message = str(info.value.messages[0])
     assert "bulan" in message.lower()
-    with translation.override("en"), pytest.raises(ValidationError) as info_en:
-        validate_nik("3201011713900001")
-    assert "month" in str(info_en.value.messages[0])
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as info_en:
+            validate_nik("3201011713900001")
+        assert "month" in str(info_en.value.messages[0])
 
 
 def test_hostile_input_gets_a_clear_message():

@@ -74,10 +74,13 @@ def test_a_number_used_by_another_account_gets_a_clear_message():
     UserFactory(phone="081234567890")
     other = UserFactory(email="lain@contoh.test")
     other.phone = "+62 812-3456-7890"
-    with translation.override("en"), pytest.raises(ValidationError) as info:
-        other.full_clean()
-    assert info.value.message_dict["phone"] == ["This mobile number is already used by another account."]
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as info:
+            other.full_clean()
+        assert info.value.message_dict["phone"] == ["This mobile number is already used by another account."]
     assert "phone_index" not in info.value.message_dict
+    with translation.override("id"):
+        assert info.value.message_dict["phone"] == ["Nomor HP ini sudah dipakai oleh akun lain."]
 
 
 def test_the_database_refuses_a_duplicate_number_too():
