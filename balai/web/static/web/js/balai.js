@@ -6,8 +6,9 @@
   }
   ready(function () {
     // Move focus to the error summary so keyboard and screen-reader users hear what went wrong first.
+    // (Not the demo summaries of the components page.)
     var summary = document.querySelector("[data-error-summary]");
-    if (summary) { summary.focus(); }
+    if (summary && !summary.closest("[data-no-autofocus]")) { summary.focus(); }
     // Error summary links: focus the field itself (not only scroll), and keep its label in view.
     document.addEventListener("click", function (event) {
       var link = event.target.closest && event.target.closest("[data-error-summary] a[href^='#']");
