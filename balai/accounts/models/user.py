@@ -153,7 +153,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # The index must never drift from the number, whoever assigned ``phone`` directly.
-        self.phone = normalize_phone(self.phone) if self.phone else None
+        if self.phone:
+            try:
+                self.phone = normalize_phone(self.phone)
+            except ValidationError:
+                pass  # keep a stored number that newer phone metadata rejects; clean() reports new bad input
+        else:
+            self.phone = None
         expected = phone_blind_index(self.phone)
         if expected != self.phone_index:
             self.phone_index = expected

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from balai.accounts.models import User
 from balai.accounts.models.user import phone_blind_index
@@ -102,3 +102,12 @@ def test_create_user_with_phone_only():
     assert user.email is None
     assert user.check_password(DEFAULT_PASSWORD)
     assert User.objects.get_by_identifier("081234567890").pk == user.pk
+
+
+def test_a_stored_number_that_no_longer_validates_does_not_break_other_saves():
+    user = UserFactory(phone="081234567890")
+    User.objects.filter(pk=user.pk).update(phone="+620000")  # e.g. phone metadata changed since
+    user = User.objects.get(pk=user.pk)
+    user.last_login = timezone.now()
+    user.save(update_fields=["last_login"])
+    assert User.objects.get(pk=user.pk).phone == "+620000"

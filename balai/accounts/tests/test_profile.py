@@ -543,3 +543,27 @@ def test_staff_page_unmask_needs_csrf(citizen_profile):
     client = sign_in_verified(Client(enforce_csrf_checks=True), clerk)
     assert client.post(f"/kantor/warga/{citizen_profile.user.pk}/").status_code == 403
     assert not events("account.nik_unmasked")
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+@pytest.mark.parametrize("path", ["/saya/", "/saya/profil/", "/saya/data/", "/saya/hapus-akun/"])
+def test_own_pages_render_in_both_languages(citizen_client, language, path):
+    ProfileFactory(user=citizen_client.user, village=VillageFactory())
+    citizen_client.cookies["balai_language"] = language
+    response = citizen_client.get(path)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<html lang="{language}">' in html
+    expected = {"id": "Akun saya", "en": "My account"}[language]
+    assert expected in html
+    assert "style=" not in html
+    assert citizen_client.user.citizen_profile.nik not in html
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_staff_page_renders_in_both_languages(citizen_profile, language):
+    client = staff_client(permitted=True)
+    client.cookies["balai_language"] = language
+    response = client.get(f"/kantor/warga/{citizen_profile.user.pk}/")
+    assert response.status_code == 200
+    assert {"id": "Tampilkan NIK", "en": "Show NIK"}[language] in response.content.decode()
