@@ -141,12 +141,15 @@ class ChainVerification:
     ok: bool
     count: int
     broken_event_id: int | None = None
-    problem: str = ""  # "hash_mismatch" (an edited row) or "broken_link" (a deleted or inserted row)
+    problem: str = ""  # "hash_mismatch" (edited row), "broken_link" (deleted/inserted row), "missing_expected"
+    head_hash: str = ""
 
     @property
     def message(self) -> str:
         if self.ok:
             return f"OK: {self.count} events"
+        if self.problem == "missing_expected":
+            return _("The recorded hash is no longer in the chain: the newest events were deleted.")
         if self.problem == "hash_mismatch":
             return _("Event %(id)s was changed after it was written (its hash does not match its content).") % {
                 "id": self.broken_event_id
@@ -156,17 +159,27 @@ class ChainVerification:
         }
 
 
-def audit_verify_chain(*, events: Iterable[AuditEvent] | None = None) -> ChainVerification:
-    """Walk the chain in order, recompute every hash and report the first broken link."""
+def audit_verify_chain(
+    *, events: Iterable[AuditEvent] | None = None, expect_hash: str | None = None
+) -> ChainVerification:
+    """Walk the chain in order, recompute every hash and report the first broken link.
+
+    The chain alone cannot show that its newest events were cut off; ``expect_hash`` (a head hash
+    recorded earlier, e.g. by a daily job into another system) must then still be found in it."""
     if events is None:
         events = AuditEvent.objects.order_by("id").iterator(chunk_size=2000)
     expected_prev = GENESIS_HASH
     count = 0
+    seen_expected = expect_hash is None
     for event in events:
         if event.prev_hash != expected_prev:
             return ChainVerification(ok=False, count=count, broken_event_id=event.pk, problem="broken_link")
         if event.compute_hash() != event.hash:
             return ChainVerification(ok=False, count=count, broken_event_id=event.pk, problem="hash_mismatch")
         expected_prev = event.hash
+        seen_expected = seen_expected or event.hash == expect_hash
         count += 1
-    return ChainVerification(ok=True, count=count)
+    head = expected_prev if count else ""
+    if not seen_expected:
+        return ChainVerification(ok=False, count=count, problem="missing_expected", head_hash=head)
+    return ChainVerification(ok=True, count=count, head_hash=head)

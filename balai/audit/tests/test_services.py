@@ -205,6 +205,24 @@ def test_deleted_middle_row_is_detected_at_the_next_event():
         call_command("audit_verify")
 
 
+def test_cut_off_newest_events_are_detected_against_a_recorded_head(capsys):
+    _write(3)
+    call_command("audit_verify")
+    head = capsys.readouterr().out.split("head: ")[1].strip()
+    assert head == AuditEvent.objects.order_by("-id").first().hash
+    _write(2)
+    call_command("audit_verify", expect_hash=head)  # still there: OK
+    last_three = list(AuditEvent.objects.order_by("-id").values_list("id", flat=True)[:3])
+    with connection.cursor() as cursor:
+        for pk in last_three:
+            cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id = %s", [pk])  # noqa: S608
+    assert audit_verify_chain().ok  # the chain alone cannot see it...
+    result = audit_verify_chain(expect_hash=head)
+    assert (result.ok, result.problem) == (False, "missing_expected")  # ...the recorded head can
+    with pytest.raises(CommandError, match="missing_expected"):
+        call_command("audit_verify", expect_hash=head)
+
+
 def test_changed_actor_is_detected():
     user, other = UserFactory(), UserFactory()
     event = audit_log(actor=user, action="account.signed_in")
