@@ -9,6 +9,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from balai.accounts.phone import normalize_phone
 
@@ -45,7 +46,7 @@ class LoginForm(AuthenticationForm):
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}),
     )
     password = forms.CharField(
-        label=_("Password"),
+        label=pgettext_lazy("form field", "Password"),
         strip=False,
         max_length=128,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
@@ -100,7 +101,7 @@ class RegistrationForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
     )
-    password1 = _password_field(_("Password"), help_text=PASSWORD_HINT)
+    password1 = _password_field(pgettext_lazy("form field", "Password"), help_text=PASSWORD_HINT)
     password2 = _password_field(_("Password again"))
     accept_terms = forms.BooleanField(
         label=_("I have read and accept the terms of use and the privacy notice."),
