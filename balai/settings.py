@@ -74,6 +74,15 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,local
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Balai's apps come first so that their translations and templates win over Django's own.
+    "balai.core",
+    "balai.audit",
+    "balai.accounts",
+    "balai.organizations",
+    "balai.notifications",
+    "balai.api",
+    "balai.web",
+    "balai.demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -88,14 +97,6 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
-    "balai.core",
-    "balai.audit",
-    "balai.accounts",
-    "balai.organizations",
-    "balai.notifications",
-    "balai.api",
-    "balai.web",
-    "balai.demo",
 ]
 
 MIDDLEWARE = [
@@ -288,6 +289,7 @@ BALAI_SITE_NAME = os.environ.get("BALAI_SITE_NAME", "Kabupaten Contoh")
 BALAI_SITE_LOGO = os.environ.get("BALAI_SITE_LOGO", "web/img/logo.svg")  # a static path or an https URL
 BALAI_REGION_CODE = os.environ.get("BALAI_REGION_CODE", "99.01")
 BALAI_PUBLIC_URL = os.environ.get("BALAI_PUBLIC_URL", "http://127.0.0.1:8000")
+BALAI_CONTACT_EMAIL = os.environ.get("BALAI_CONTACT_EMAIL", "")
 
 # --- Security -------------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -302,7 +304,13 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        # A logo on another host (BALAI_SITE_LOGO=https://...) is allowed by its origin only.
+        "img-src": [SELF, "data:"]
+        + (
+            [f"{urlparse(BALAI_SITE_LOGO).scheme}://{urlparse(BALAI_SITE_LOGO).netloc}"]
+            if BALAI_SITE_LOGO.startswith("https://")
+            else []
+        ),
         "font-src": [SELF],
         "connect-src": [SELF],
         "form-action": [SELF],

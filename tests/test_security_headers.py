@@ -120,11 +120,6 @@ def test_json_log_line_of_a_failing_request_carries_its_request_id(settings, jso
     assert "RuntimeError" in records[0]["exception"]
 
 
-@pytest.mark.xfail(
-    reason="Django logs 4xx after the middleware chain has returned, when the request context is already reset; "
-    "balai.core.logging.RequestContextFilter should fall back to record.request.request_id",
-    strict=False,
-)
 def test_json_log_line_of_a_404_carries_its_request_id(client, json_log):
     client.get("/tidak-ada/", headers={"X-Request-ID": "trace-404-0001"})
     records = [r for r in lines(json_log) if r["logger"] == "django.request"]

@@ -17,7 +17,10 @@ class RequestContextFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not getattr(record, "request_id", None):
-            record.request_id = request_context.current().request_id
+            # Django logs 4xx/5xx lines after the middleware has returned, when the context is gone; those
+            # records carry the request itself, which the request-id middleware stamped.
+            request = getattr(record, "request", None)
+            record.request_id = request_context.current().request_id or getattr(request, "request_id", "")
         return True
 
 
