@@ -243,6 +243,8 @@ def test_registered_actions_have_translated_labels_and_unknown_fall_back():
     with translation.override("en"):
         assert label_for("account.signed_in") == "Signed in"
         assert label_for("unknown.thing") == "unknown.thing"
+    with translation.override("id"):
+        assert label_for("membership.granted") == "Memberikan peran"
     for action in [
         "account.signed_in",
         "account.sign_in_failed",
