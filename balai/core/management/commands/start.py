@@ -28,7 +28,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("compile_translations", verbosity=0)
         if not options["no_demo"]:
-            call_command("load_demo", verbosity=1)
+            call_command("load_demo", verbosity=0)
         host, port = str(options["host"]), str(options["port"])
         self._print_banner(host, port)
         self._run_processes(host, port, int(options["web_workers"]))  # type: ignore[arg-type]
