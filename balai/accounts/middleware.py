@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,9 +41,10 @@ class StaffIdleTimeoutMiddleware:
             if isinstance(last_seen, int | float) and now - last_seen > settings.STAFF_IDLE_TIMEOUT_SECONDS:
                 logout(request)
                 if _is_api(request):
-                    return JsonResponse(
-                        {"error": {"code": "session_expired", "message": _("Your session has ended. Sign in again.")}},
-                        status=401,
+                    from balai.api.errors import error_response
+
+                    return error_response(
+                        request, 401, code="session_expired", message=_("Your session has ended. Sign in again.")
                     )
                 # The message framework is not ready this early: the sign-in page reads this flag instead.
                 request.session[IDLE_FLAG_KEY] = True
@@ -78,14 +79,13 @@ class StaffTwoFactorMiddleware:
         if not _is_staff_session(request) or request.user.is_verified() or self._allowed(request):
             return self.get_response(request)
         if _is_api(request):
-            return JsonResponse(
-                {
-                    "error": {
-                        "code": "two_factor_required",
-                        "message": _("Staff must confirm sign-in with a two-factor authentication code first."),
-                    }
-                },
-                status=403,
+            from balai.api.errors import error_response
+
+            return error_response(
+                request,
+                403,
+                code="two_factor_required",
+                message=_("Staff must confirm sign-in with a two-factor authentication code first."),
             )
         from django_otp import devices_for_user
 
