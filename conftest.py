@@ -13,7 +13,7 @@ def _test_settings(settings):
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
+def _clear_cache(_test_settings):
     from django.core.cache import cache
 
     cache.clear()

@@ -6,3 +6,7 @@ class NotificationsConfig(AppConfig):
     name = "balai.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        # Registers the consumers of domain events (account.deleted).
+        from balai.notifications import tasks  # noqa: F401

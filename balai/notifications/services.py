@@ -60,3 +60,12 @@ def send_message(
         deliver_message.enqueue(message.pk)
     message.refresh_from_db()
     return message
+
+
+def messages_erase_for_account(*, user_id: int) -> int:
+    """Erase the personal data in the messages sent to a deleted account (UU 27/2022): the address and the
+    text go; the row stays as the record that a message was sent, when, and through which channel."""
+    with transaction.atomic():
+        return OutboundMessage.objects.filter(recipient_id=user_id).update(
+            to_encrypted="", to_masked="", subject="", body=""
+        )

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from balai.core.events import consumer
 from balai.notifications.models import MessageStatus, OutboundMessage
 from balai.notifications.providers import DeliveryFailed, provider_for
 
@@ -39,3 +40,11 @@ def deliver_message(message_id: int) -> str:
         message.save(update_fields=["status", "sent_at", "provider"])
     logger.info("message sent", extra={"outbound_message_id": message.pk, "channel": message.channel})
     return message.status
+
+
+@consumer("account.deleted")
+@task()
+def erase_messages_of_deleted_account(name: str, payload: dict) -> int:
+    from balai.notifications.services import messages_erase_for_account
+
+    return messages_erase_for_account(user_id=int(payload["user_id"]))
