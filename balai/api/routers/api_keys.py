@@ -11,6 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from ninja.responses import Status
 
 from balai.api.errors import responses
 from balai.api.models import KEY_PREFIX, ApiKey
@@ -46,9 +47,9 @@ def api_key_list(request: HttpRequest) -> Any:
     url_name="api-key-revoke",
     summary="Revoke one of my API keys",
 )
-def api_key_revoke_own(request: HttpRequest, key_id: int) -> tuple[int, None]:
+def api_key_revoke_own(request: HttpRequest, key_id: int) -> Status[None]:
     key = ApiKey.objects.filter(owner=request.auth, pk=key_id).first()  # type: ignore[attr-defined]
     if key is None:
         raise NotFound()
     api_key_revoke(actor=request.auth, api_key=key)  # type: ignore[attr-defined]
-    return 204, None
+    return Status(204, None)
