@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import re
+import time
 import uuid
 from collections.abc import Callable
 
@@ -12,6 +14,8 @@ from balai.core import request_context
 
 # fullmatch, not match with "$": "$" also matches before a trailing newline, which would let
 # "abcdefgh\n" (a header-injection attempt) through into logs and the audit trail.
+access_logger = logging.getLogger("balai.access")
+
 _REQUEST_ID_RE = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 
@@ -39,8 +43,19 @@ class RequestContextMiddleware:
                 path=request.path[:500],
             )
         )
+        started = time.perf_counter()
         try:
             response = self.get_response(request)
+            # One structured access-log line per request, with the same id the response carries.
+            access_logger.info(
+                "request",
+                extra={
+                    "method": request.method,
+                    "path": request.path[:500],
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
         finally:
             request_context.reset(token)
         response["X-Request-ID"] = request_id

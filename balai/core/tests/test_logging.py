@@ -174,3 +174,26 @@ def test_a_request_logs_with_its_request_id():
 def test_response_carries_the_request_id_header():
     response = Client().get("/healthz", headers={"X-Request-ID": "probe-12345678"})
     assert response["X-Request-ID"] == "probe-12345678"
+
+
+def test_every_request_writes_one_json_access_line_with_status_duration_and_id():
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RequestContextFilter())
+    access = logging.getLogger("balai.access")
+    access.addHandler(handler)
+    old_level = access.level
+    access.setLevel(logging.INFO)
+    try:
+        response, _request = run_middleware({"X-Request-ID": "access-line-0001"})
+    finally:
+        access.removeHandler(handler)
+        access.setLevel(old_level)
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert len(lines) == 1
+    line = lines[0]
+    assert line["request_id"] == "access-line-0001"
+    assert line["status"] == response.status_code
+    assert line["method"] == "GET"
+    assert isinstance(line["duration_ms"], float)

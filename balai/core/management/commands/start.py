@@ -27,6 +27,8 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         call_command("compile_translations", verbosity=0)
+        # Static files are served from the apps (WhiteNoise finders); the folder only has to exist.
+        Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
         if not options["no_demo"]:
             call_command("load_demo", verbosity=0)
         host, port = str(options["host"]), str(options["port"])
@@ -50,7 +52,7 @@ class Command(BaseCommand):
             python, "-m", "gunicorn", "balai.wsgi:application",
             "--bind", f"{host}:{port}",
             "--workers", str(max(1, web_workers)), "--threads", "4",
-            "--access-logfile", "-", "--error-logfile", "-",
+            "--config", "python:balai.gunicorn_conf",
             "--graceful-timeout", "5",
         ]  # fmt: skip
         worker = [python, manage, "db_worker", "--interval", "1"]
