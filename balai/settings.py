@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "balai.accounts",
     "balai.organizations",
     "balai.notifications",
+    "balai.services",
+    "balai.cases",
     "balai.api",
     "balai.web",
     "balai.demo",

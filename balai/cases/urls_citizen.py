@@ -1,0 +1,2 @@
+app_name = "my_cases"
+urlpatterns: list = []
