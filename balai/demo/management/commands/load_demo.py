@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from balai.demo.loader import load_demo
+from balai.demo.services_loader import load_services
 
 
 class Command(BaseCommand):
@@ -10,6 +11,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         result = load_demo()
+        load_services(result=result)  # after the organizations: services name their owner agency
         verbosity = int(options.get("verbosity", 1))  # type: ignore[call-overload]
         if not result.changed:
             if verbosity >= 1:
