@@ -6,3 +6,12 @@ class CasesConfig(AppConfig):
     name = "balai.cases"
     label = "cases"
     verbose_name = _("Cases")
+
+    def ready(self) -> None:
+        from balai.audit.registry import register
+
+        register("case.submitted", _("Application submitted"))
+        register("case.transitioned", _("Case status changed"))
+        register("case.assigned", _("Case assigned"))
+        register("case.note_added", _("Note added to a case"))
+        register("case.replied", _("Applicant replied on a case"))
