@@ -14,6 +14,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("/organizations", "balai.api.routers.organizations.router"),
     ("/api-keys", "balai.api.routers.api_keys.router"),
     ("/audit", "balai.api.routers.audit.router"),
+    ("/services", "balai.api.routers.services.router"),
 ]
 
 
