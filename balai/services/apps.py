@@ -15,3 +15,5 @@ class ServicesConfig(AppConfig):
         register("service.version_created", _("New version of a service's form or workflow"))
         register("service_category.created", _("Service category created"))
         register("service_category.updated", _("Service category changed"))
+        register("fee_rule.created", _("Fee rule created"))
+        register("fee_rule.updated", _("Fee rule changed"))

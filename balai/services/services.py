@@ -20,7 +20,7 @@ from balai.core.events import publish
 from balai.core.exceptions import PermissionDenied, ValidationFailed, from_django_validation_error
 from balai.organizations.models import Organization, Role
 from balai.organizations.scoping import can_act_on, is_platform_admin
-from balai.services.models import FeeKind, Service, ServiceCategory, ServiceKind, ServiceVersion
+from balai.services.models import FeeKind, FeeRuleConfig, Service, ServiceCategory, ServiceKind, ServiceVersion
 from balai.services.search import stem_text
 
 # Fields an administrator may set on a service (the code is the stable key: set on create only).
@@ -299,3 +299,21 @@ def services_reindex(*, category: ServiceCategory | None = None, owner: Organiza
             Service.objects.filter(pk=service.pk).update(search_text=text)
             changed += 1
     return changed
+
+
+@transaction.atomic
+def fee_rule_save(*, actor: Any, rule: FeeRuleConfig, changed: list[str] | tuple[str, ...] = ()) -> FeeRuleConfig:
+    """Create or change the numbers of a fee rule (platform administrators: tariffs are regional law)."""
+    if not is_platform_admin(actor):
+        raise PermissionDenied()
+    creating = rule.pk is None
+    rule.updated_at = timezone.now()
+    _full_clean(rule)
+    rule.save()
+    audit_log(
+        actor=actor,
+        action="fee_rule.created" if creating else "fee_rule.updated",
+        target=rule,
+        summary={"code": rule.code, "changed": sorted(changed), "config": rule.config},
+    )
+    return rule
