@@ -155,7 +155,7 @@ class StoredUpload(str):
 def store_upload(uploaded_file: Any, *, folder: str) -> StoredUpload:
     """Save a checked upload through ``default_storage`` as ``<folder>/<secrets.token_urlsafe(24)><ext>`` (the
     extension of the type detected from its content) and return the storage name (with ``.sha256``)."""
-    folder = folder.strip("/")
+    folder = folder.rstrip("/")
     if not FOLDER_RE.match(folder) or ".." in folder:
         raise ValueError(f"unsafe upload folder {folder!r}")
     content_type = detect_type(_read_head(uploaded_file))
