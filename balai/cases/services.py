@@ -547,9 +547,10 @@ def case_reply(*, actor: Any, case: Case, body: str, attachments: Iterable[Any] 
         raise NotFound()
     files = list(attachments)
     text = _clean_body(body, required=not files)
-    if case.closed_at is not None:
-        raise Conflict(_("The case is closed; you can no longer reply to it."), code="closed")
     with transaction.atomic():
+        closed_at = Case.objects.select_for_update().filter(pk=case.pk).values_list("closed_at", flat=True).first()
+        if closed_at is not None:
+            raise Conflict(_("The case is closed; you can no longer reply to it."), code="closed")
         stored = [
             item
             if isinstance(item, StoredFile | Mapping)

@@ -55,7 +55,10 @@ def invalidate(year: int | None = None) -> None:
 @receiver(post_delete, sender="core.Holiday", dispatch_uid="core_calendar_holiday_deleted")
 def _holiday_changed(sender, instance, **kwargs) -> None:  # noqa: ANN001
     # A cache refresh, which STYLE.md allows signals for; an edited date may move the row between years.
-    invalidate(instance.date.year)
+    day = instance.date
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day)
+    invalidate(day.year)
     invalidate()
 
 
