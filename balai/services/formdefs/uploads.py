@@ -99,6 +99,10 @@ def check_upload(requirement: dict, uploaded_file: Any) -> str:
         raise _refuse(requirement, _("%(label)s: choose a file to upload.") % {"label": label})
     max_mb = requirement.get("max_mb") or DEFAULT_MAX_MB
     size = getattr(uploaded_file, "size", None)
+    if size is None and hasattr(uploaded_file, "seek"):
+        uploaded_file.seek(0, 2)
+        size = uploaded_file.tell()
+        uploaded_file.seek(0)
     # The size is known from the upload before anything is read; refuse early.
     if size is not None and size > max_mb * MB:
         raise _refuse(

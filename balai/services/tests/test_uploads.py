@@ -9,6 +9,9 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 from django.utils import translation
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from balai.core.exceptions import ValidationFailed
 from balai.services.formdefs import check_upload, clean_original_name, detect_type, store_upload
@@ -196,3 +199,23 @@ def test_store_upload_refuses_content_of_no_accepted_type(media):
 )
 def test_clean_original_name(name, expected):
     assert clean_original_name(name) == expected
+
+
+def test_a_plain_file_object_without_a_size_attribute_is_measured():
+    handle = io.BytesIO(PDF)
+    handle.name = "kk.pdf"
+    assert check_upload(REQUIREMENT, handle) == "application/pdf"
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=256), st.sampled_from(["x.pdf", "x.jpg", "x.png", "x.exe", "x"]))
+def test_any_bytes_are_accepted_only_when_their_content_is_an_allowed_type(content, name):
+    with translation.override("en"):
+        try:
+            detected = check_upload(REQUIREMENT, upload(content, name))
+        except ValidationFailed as exc:
+            assert exc.fields["kk"]
+            return
+    assert detected == detect_type(content[:16])
+    assert detected in {"application/pdf", "image/jpeg", "image/png"}
+    assert name.rsplit(".", 1)[-1] in {"pdf", "jpg", "png"}
