@@ -347,11 +347,9 @@ def case_transition(
     comment = str(comment or "").strip()
     with transaction.atomic():
         try:
-            locked = (
-                Case.objects.select_for_update(of=("self",))
-                .select_related("state", "workflow", "organization")
-                .get(pk=case.pk)
-            )
+            # No joins in the locking query: PostgreSQL re-checks a joined row against the old snapshot
+            # after waiting for the lock, and would drop the case when the other writer changed its state.
+            locked = Case.objects.select_for_update().get(pk=case.pk)
         except Case.DoesNotExist as exc:
             raise NotFound() from exc
         if actor is not None and not _may_see(actor, locked):
@@ -462,7 +460,7 @@ def case_assign(*, actor: Any, case: Case, assignee: Any, expected_version: int 
     agency may claim a case for themself; assigning someone else needs a supervising role."""
     with transaction.atomic():
         try:
-            locked = Case.objects.select_for_update(of=("self",)).select_related("state").get(pk=case.pk)
+            locked = Case.objects.select_for_update().get(pk=case.pk)
         except Case.DoesNotExist as exc:
             raise NotFound() from exc
         org_ids = [i for i in (locked.organization_id, locked.assessing_organization_id) if i]
