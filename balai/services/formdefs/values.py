@@ -48,8 +48,9 @@ def current_language(language: str | None = None) -> str:
 
 
 def field_label(spec: Mapping[str, Any], language: str | None = None) -> str:
-    if current_language(language) == "en" and spec.get("label_en"):
-        return str(spec["label_en"])
+    """A field's label (or a requirement's name) in ``language``, falling back to the Indonesian one."""
+    if current_language(language) == "en" and (spec.get("label_en") or spec.get("name_en")):
+        return str(spec.get("label_en") or spec.get("name_en"))
     return str(spec.get("label") or spec.get("name") or spec.get("code"))
 
 
