@@ -404,3 +404,32 @@ def test_any_text_is_accepted_verbatim_or_refused(value):
     assert "\x00" not in answer
     assert "<script" not in answer.lower()
     assert len(answer) <= 500
+
+
+HOSTILE = ["9" * 100_000, "\x00", "<script>alert(1)</script>", "' OR 1=1 --", ["a"], {"a": "b"}]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("ftype", ["text", "textarea", "integer", "decimal", "date", "choice", "nik", "phone", "email"])
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_values_get_a_message_for_the_field_never_an_exception(ftype, value):
+    field = {"code": "x", "label": "Isian X", "type": ftype, "required": True, "choices": {"a": "A"}}
+    if ftype != "choice":
+        field.pop("choices")
+    try:
+        answer = clean_answers({"fields": [field]}, {"x": value})["x"]
+    except ValidationFailed as exc:
+        assert exc.fields["x"] and all("Isian X" in m for m in exc.fields["x"])
+        return
+    # Only plain text may accept an SQL-looking string (stored verbatim, queries are parameterised)
+    # and a long run of digits as a number would have been refused above.
+    assert ftype in {"text", "textarea"} and answer == value
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["9" * 100_000, "\x00", ["a"], {"lat": "9" * 100_000, "lon": "\x00"}, 5])
+@pytest.mark.parametrize("ftype", ["geo", "region", "checkbox"])
+def test_hostile_values_for_structured_fields(ftype, value):
+    with pytest.raises(ValidationFailed) as excinfo:
+        clean_answers({"fields": [{"code": "x", "label": "Isian X", "type": ftype, "required": True}]}, {"x": value})
+    assert all("Isian X" in m for m in excinfo.value.fields["x"])
