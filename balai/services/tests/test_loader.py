@@ -36,6 +36,10 @@ def test_loads_the_whole_catalogue_with_version_one(organizations):
     assert info.kind == "information" and info.current_version is None
     assert Service.objects.get(code="KTP-EL").extra["slots"]["minutes"] == 15
     assert AuditEvent.objects.filter(action="service.created").count() == 30
+    # A name with commas inside a YAML flow mapping is joined back together.
+    gambar = next(r for r in pbg.current_version.requirements if r["code"] == "gambar")
+    assert gambar["name"] == "Gambar rencana teknis (arsitektur, struktur, utilitas)"
+    assert set(gambar) == {"code", "name", "file", "max_mb"}
 
 
 def test_second_run_changes_nothing_and_keeps_an_administrators_edit(organizations):
