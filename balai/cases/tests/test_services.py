@@ -307,7 +307,7 @@ def test_stale_expected_version_is_a_conflict_with_a_clear_message(service, veri
     case_transition(actor=verifier, case=case, transition="start_verification", expected_version=seen)
     with pytest.raises(Conflict) as exc:
         case_transition(actor=verifier, case=case, transition="forward_for_approval", expected_version=seen)
-    assert exc.value.code == "stale_version" and "Reload" in str(exc.value.message)
+    assert exc.value.code == "stale_version" and "Muat ulang" in str(exc.value.message)
     case.refresh_from_db()
     assert case.state.code == "verification"
 
