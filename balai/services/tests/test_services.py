@@ -172,3 +172,17 @@ def test_renaming_a_category_reindexes_its_services(admin):
     assert "izin" in Service.objects.get(pk=service.pk).search_text.split()
     with pytest.raises(PermissionDenied):
         service_category_update(actor=UserFactory(), category=service.category, name="X")
+
+
+def test_reindex_after_an_agency_was_renamed():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    service = ServiceFactory()
+    service.owner.__class__.objects.filter(pk=service.owner_id).update(name="Dinas Perizinan Terpadu")
+    assert "izin" not in Service.objects.get(pk=service.pk).search_text.split()
+    out = StringIO()
+    call_command("reindex_services", stdout=out)
+    assert out.getvalue().startswith("1 service")
+    assert "izin" in Service.objects.get(pk=service.pk).search_text.split()
