@@ -323,6 +323,15 @@ class CaseDraft(models.Model):
         "services.ServiceVersion", verbose_name=_("service version"), on_delete=models.CASCADE, related_name="drafts"
     )
     answers = models.JSONField(_("answers"), default=dict, blank=True)
+    # Set when the draft is submitted: the draft is the idempotency key of its submission.
+    case = models.OneToOneField(
+        "cases.Case",
+        verbose_name=_("submitted as"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="draft",
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -422,3 +431,6 @@ class TimelineEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+from balai.cases.models_apply import PendingUpload  # noqa: E402, F401 - registers the model
