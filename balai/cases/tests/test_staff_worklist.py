@@ -263,7 +263,11 @@ def test_english_page(service, verifier):
     client = client_for(verifier)
     client.cookies["django_language"] = "en"
     body = client.get(URL, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Worklist" in body or "Daftar kerja" in body
+    assert "<h1>Worklist</h1>" in body
+    assert "Due date (earliest first)" in body
+    client.cookies["django_language"] = "id"
+    body = client.get(URL, HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert "<h1>Daftar kerja</h1>" in body
 
 
 def test_membership_of_a_parent_organization_reaches_a_unit(service, agency):
