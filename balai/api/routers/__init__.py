@@ -15,6 +15,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("/api-keys", "balai.api.routers.api_keys.router"),
     ("/audit", "balai.api.routers.audit.router"),
     ("/services", "balai.api.routers.services.router"),
+    ("/", "balai.api.routers.applications.router"),
 ]
 
 
