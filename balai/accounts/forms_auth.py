@@ -189,7 +189,8 @@ class NewPasswordMixin(forms.Form):
 
 
 class PasswordResetCodeForm(CodeForm, NewPasswordMixin):
-    pass
+    # The code the person has just received comes first, then the new password.
+    field_order = ["code", "new_password1", "new_password2"]
 
 
 class BalaiSetPasswordForm(SetPasswordForm):
@@ -264,6 +265,14 @@ class TwoFactorCodeForm(forms.Form):
 
     def clean_token(self) -> str:
         return "".join(self.cleaned_data["token"].split())
+
+
+class TwoFactorEnrolForm(TwoFactorCodeForm):
+    """While the authenticator is being set up there are no backup codes yet: the hint does not offer them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["token"].help_text = _("The 6 digits the app shows now.")
 
 
 class StaffAccountCreateForm(forms.Form):

@@ -255,7 +255,10 @@ def _contact_change(request: HttpRequest, channel: str) -> HttpResponse:
         except BalaiError as exc:
             form_error(form, exc)
         else:
-            messages.info(request, _("We sent a code to the new address. Enter it to finish the change."))
+            if channel == "email":
+                messages.info(request, _("We sent a code to the new address. Enter it to finish the change."))
+            else:
+                messages.info(request, _("We sent a code by SMS to the new number. Enter it to finish the change."))
             return redirect("accounts:email_change_confirm" if channel == "email" else "accounts:phone_change_confirm")
     return render(request, "accounts/auth/contact_change.html", {"form": form, "channel": channel})
 

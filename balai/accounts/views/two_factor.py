@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import user_has_device
 
-from balai.accounts.forms_auth import TwoFactorCodeForm
+from balai.accounts.forms_auth import TwoFactorCodeForm, TwoFactorEnrolForm
 from balai.accounts.services import auth as services
 from balai.accounts.views.auth import form_error
 from balai.core.exceptions import BalaiError
@@ -55,7 +55,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
             return redirect(_next_url(request))
         return redirect("accounts:two_factor_verify")
     device = services.two_factor_enrolment_device(actor=request.user)
-    form = TwoFactorCodeForm(request.POST or None)
+    form = TwoFactorEnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             backup_codes = services.two_factor_enrol_confirm(
