@@ -21,6 +21,13 @@ def error_anchor(bound_field: forms.BoundField) -> str:
 
 
 @register.filter
+def summary_label(bound_field: forms.BoundField) -> str:
+    """The field's label as the error summary prefixes it ("Label: error"): a label written as a sentence
+    (a checkbox's "I accept the terms.") loses its closing full stop so it does not read "terms.: ..."."""
+    return str(bound_field.label or "").rstrip().rstrip(".:")
+
+
+@register.filter
 def is_checkbox(bound_field: forms.BoundField) -> bool:
     """A single yes/no checkbox: its label goes after the box, not above it."""
     return isinstance(bound_field.field.widget, forms.CheckboxInput)
