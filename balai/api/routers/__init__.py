@@ -16,6 +16,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("/audit", "balai.api.routers.audit.router"),
     ("/services", "balai.api.routers.services.router"),
     ("/", "balai.api.routers.applications.router"),
+    ("/staff", "balai.api.routers.staff_cases.router"),
 ]
 
 
