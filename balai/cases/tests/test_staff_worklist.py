@@ -275,3 +275,9 @@ def test_membership_of_a_parent_organization_reaches_a_unit(service, agency):
     case = submitted_case(service=published_service(owner=unit))
     parent_staff = MembershipFactory(organization=agency, role=Role.VERIFIER).user
     assert case.number in client_for(parent_staff).get(URL).content.decode()
+
+
+def test_staff_landing_page_links_to_the_worklist(verifier):
+    body = client_for(verifier).get("/kantor/").content.decode()
+    assert 'href="/kantor/perkara/"' in body
+    assert "Daftar kerja" in body
