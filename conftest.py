@@ -19,3 +19,12 @@ def _clear_cache(_test_settings):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _reset_language():
+    """A test that switches to English must not leave English active for the next test in the process."""
+    yield
+    from django.utils import translation
+
+    translation.activate("id")

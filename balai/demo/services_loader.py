@@ -90,22 +90,6 @@ def _fee(value: Any) -> dict[str, Any]:
     return {"fee_kind": FeeKind.FIXED, "fee_amount": int(value)}
 
 
-def _repair_flow_commas(item: Any) -> Any:
-    """``{name: Gambar (arsitektur, struktur, utilitas), file: [...]}`` in YAML flow style splits the name at
-    its commas into keys without values; join them back into the text they were cut from."""
-    if not isinstance(item, dict):
-        return item
-    repaired: dict[str, Any] = {}
-    last_text_key = None
-    for key, value in item.items():
-        if value is None and last_text_key is not None:
-            repaired[last_text_key] = f"{repaired[last_text_key]}, {key}"
-            continue
-        repaired[key] = value
-        last_text_key = key if isinstance(value, str) else None
-    return repaired
-
-
 def _load_service(entry: dict[str, Any], categories: dict[str, ServiceCategory], result: Counter) -> None:
     from balai.cases.models import Workflow
 
@@ -152,8 +136,8 @@ def _load_service(entry: dict[str, Any], categories: dict[str, ServiceCategory],
         return
     definition = _validate_definition(
         {
-            "fields": [_repair_flow_commas(f) for f in entry.get("fields") or []],
-            "requirements": [_repair_flow_commas(r) for r in entry.get("requirements") or []],
+            "fields": list(entry.get("fields") or []),
+            "requirements": list(entry.get("requirements") or []),
         }
     )
     version = ServiceVersion(

@@ -45,8 +45,8 @@ HARD_MAX_MB = 100
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
 # Keys a field or requirement may carry. Unknown keys are refused: a typo such as "requried: true" would
-# otherwise silently make a field optional. A bare unknown key with no value sets nothing and is let through:
-# YAML turns an unquoted name with commas in a flow mapping ({name: a, b, c}) into such keys.
+# otherwise silently make a field optional. (In YAML flow style, quote text that contains commas:
+# `{name: a, b}` makes `b` a key of its own, which is refused here.)
 COMMON_FIELD_KEYS = {"code", "label", "label_en", "type", "required", "hint", "hint_en"}
 FIELD_KEYS_BY_TYPE = {
     "text": {"max_length", "pattern"},
@@ -68,7 +68,7 @@ DATE_BOUND_WORDS = {"today"}
 
 
 def _unknown_keys(item: dict, known: set[str]) -> set[str]:
-    return {key for key, value in item.items() if key not in known and value is not None}
+    return {key for key in item if key not in known}
 
 
 def _is_number(value: Any) -> bool:

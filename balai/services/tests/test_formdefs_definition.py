@@ -128,11 +128,13 @@ def test_a_definition_that_is_not_a_mapping_is_refused():
         validate_definition(["fields"])
 
 
-def test_a_bare_key_without_value_from_an_unquoted_yaml_name_is_let_through():
-    # {name: Gambar (arsitektur, struktur)} in YAML gives {"name": "Gambar (arsitektur", "struktur)": None}.
-    validate_definition(
-        {"requirements": [{"code": "g", "name": "Gambar (arsitektur", "struktur)": None, "file": ["pdf"]}]}
-    )
+def test_a_bare_key_without_value_from_an_unquoted_yaml_name_is_refused():
+    # {name: Gambar (arsitektur, struktur)} in YAML gives {"name": "Gambar (arsitektur", "struktur)": None}:
+    # the administrator must quote the name rather than have part of it silently dropped.
+    with pytest.raises(ValidationFailed):
+        validate_definition(
+            {"requirements": [{"code": "g", "name": "Gambar (arsitektur", "struktur)": None, "file": ["pdf"]}]}
+        )
 
 
 def test_upload_specs_lists_requirements_with_files_and_file_fields():

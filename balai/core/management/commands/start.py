@@ -29,6 +29,8 @@ class Command(BaseCommand):
         call_command("compile_translations", verbosity=0)
         # Static files are served from the apps (WhiteNoise finders); the folder only has to exist.
         Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+        # The shipped workflows (simple, technical_review, recommendation) exist on every install.
+        call_command("ensure_workflows", verbosity=0)
         if not options["no_demo"]:
             call_command("load_demo", verbosity=0)
         host, port = str(options["host"]), str(options["port"])
