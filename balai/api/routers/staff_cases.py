@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema
 
 from balai.api.auth import require_scope
@@ -24,7 +24,7 @@ from balai.services.formdefs import display_answer, field_specs
 
 router = Router(tags=["staff"])
 SCOPE = "cases:staff"
-register_scope(SCOPE, _lazy("Read and process the cases of your agencies (government staff)"))
+register_scope(SCOPE, gettext_lazy("Read and process the cases of your agencies (government staff)"))
 
 
 def _staff(request: HttpRequest) -> Any:
