@@ -15,9 +15,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from balai.cases.models import APPLICANT, Case
@@ -76,15 +75,15 @@ class MultipleFileField(forms.FileField):
 
 class ReplyForm(forms.Form):
     body = forms.CharField(
-        label=_lazy("What did you correct?"),
-        help_text=_lazy("Explain the corrections the agency asked for."),
+        label=gettext_lazy("What did you correct?"),
+        help_text=gettext_lazy("Explain the corrections the agency asked for."),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=MAX_TEXT_LENGTH,
         required=False,
     )
     files = MultipleFileField(
-        label=_lazy("Documents"),
-        help_text=_lazy("PDF, JPG, PNG or WebP; up to 5 files."),
+        label=gettext_lazy("Documents"),
+        help_text=gettext_lazy("PDF, JPG, PNG or WebP; up to 5 files."),
         required=False,
     )
 

@@ -8,7 +8,7 @@ from django import forms
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from balai.cases.selectors import case_for_tracking, public_timeline
@@ -19,13 +19,13 @@ RATE_WINDOW_SECONDS = 600
 
 class TrackForm(forms.Form):
     number = forms.CharField(
-        label=_lazy("Registration number"),
-        help_text=_lazy("As on your receipt, for example AKTA-LAHIR-2026-000123."),
+        label=gettext_lazy("Registration number"),
+        help_text=gettext_lazy("As on your receipt, for example AKTA-LAHIR-2026-000123."),
         max_length=64,
     )
     code = forms.CharField(
-        label=_lazy("Verification code"),
-        help_text=_lazy("The 10 characters on your receipt."),
+        label=gettext_lazy("Verification code"),
+        help_text=gettext_lazy("The 10 characters on your receipt."),
         max_length=32,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )

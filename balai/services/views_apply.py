@@ -15,9 +15,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from balai.cases import services_apply as apply
@@ -31,8 +30,8 @@ from balai.services.formdefs.values import field_label
 
 class DeclarationForm(forms.Form):
     declaration = forms.BooleanField(
-        label=_lazy("I declare that the information and documents I gave are true and complete."),
-        error_messages={"required": _lazy("Confirm that the information you gave is true and complete.")},
+        label=gettext_lazy("I declare that the information and documents I gave are true and complete."),
+        error_messages={"required": gettext_lazy("Confirm that the information you gave is true and complete.")},
     )
 
 

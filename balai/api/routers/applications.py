@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -24,7 +24,7 @@ from balai.services.selectors import public_service
 
 router = Router(tags=["applications"])
 WRITE_SCOPE = "applications:write"
-register_scope(WRITE_SCOPE, _lazy("Submit applications and upload their documents"))
+register_scope(WRITE_SCOPE, gettext_lazy("Submit applications and upload their documents"))
 
 
 class StateOut(Schema):
@@ -228,7 +228,9 @@ def create_upload(
     if found is None or not found.accepts_applications:
         raise NotFound()
     if len(requirement) > 64:
-        raise ValidationFailed(fields={"requirement": [_lazy("This service asks for no document with this code.")]})
+        raise ValidationFailed(
+            fields={"requirement": [gettext_lazy("This service asks for no document with this code.")]}
+        )
     upload = upload_create(
         actor=request.auth,  # type: ignore[attr-defined]
         service_version=found.current_version,
@@ -266,7 +268,7 @@ def track(request: HttpRequest, query: Query[TrackQuery]) -> dict[str, Any]:
     (no names, no answers, no personal data). A wrong number or code is one generic 404; attempts are
     limited per client address."""
     if rate_limited(request, scope="api"):
-        raise RateLimited(_lazy("Too many attempts. Please wait and try again."), code="rate_limited")
+        raise RateLimited(gettext_lazy("Too many attempts. Please wait and try again."), code="rate_limited")
     case = case_for_tracking(query.number, query.code)
     if case is None:
         raise NotFound()
