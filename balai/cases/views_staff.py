@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -126,8 +126,10 @@ def _state_tag(state: WorkflowState) -> str:
 
 
 def _worklist_url(query: str = "") -> str:
+    """The worklist with the filters the person came from (re-encoded: nothing raw reaches the header)."""
     url = reverse("worklist:list")
-    return f"{url}?{query}" if query else url
+    clean = QueryDict(query[:2000]).urlencode() if query else ""
+    return f"{url}?{clean}" if clean else url
 
 
 # --- worklist ------------------------------------------------------------------------------------------
