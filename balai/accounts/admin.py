@@ -17,7 +17,7 @@ from balai.accounts.models import User
 from balai.accounts.models.user import phone_blind_index
 from balai.accounts.phone import looks_like_phone, mask_phone, normalize_phone
 from balai.accounts.services import auth as services
-from balai.notifications.services import mask_email
+from balai.core.masking import mask_email
 from balai.organizations.admin import MembershipReadOnlyInline
 
 

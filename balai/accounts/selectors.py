@@ -12,16 +12,6 @@ from balai.accounts.phone import mask_phone
 from balai.core.exceptions import NotFound, PermissionDenied
 
 
-def mask_email(address: str | None) -> str:
-    """``budi.santoso@contoh.go.id`` → ``b••••@contoh.go.id``."""
-    if not address:
-        return ""
-    local, _sep, domain = address.partition("@")
-    if not domain:
-        return "•" * min(len(address), 8)
-    return local[:1] + "•" * 4 + "@" + domain
-
-
 def _region(obj: Any) -> dict[str, str] | None:
     return {"code": obj.code, "name": obj.name} if obj is not None else None
 

@@ -12,15 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from balai.accounts.phone import mask_phone, normalize_phone
 from balai.core.exceptions import ValidationFailed
+from balai.core.masking import mask_email
 from balai.notifications.models import Channel, OutboundMessage
-
-
-def mask_email(address: str) -> str:
-    """``budi.santoso@example.id`` → ``b••••@example.id``."""
-    local, _sep, domain = (address or "").partition("@")
-    if not domain:
-        return "•" * min(len(address), 8)
-    return (local[:1] + "•" * 4) + "@" + domain
 
 
 def mask_address(channel: str, to: str) -> str:

@@ -38,7 +38,8 @@ from balai.accounts.services.verification import (
 from balai.audit.services import audit_log
 from balai.core.crypto import blind_index
 from balai.core.exceptions import PermissionDenied, ValidationFailed, from_django_validation_error
-from balai.notifications.services import mask_email, send_message
+from balai.core.masking import mask_email
+from balai.notifications.services import send_message
 
 BACKUP_CODE_COUNT = 10
 PASSWORD_RESET_EMAILS_PER_HOUR = 5

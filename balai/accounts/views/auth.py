@@ -150,7 +150,7 @@ def verify(request: HttpRequest) -> HttpResponse:
                     return redirect(settings.LOGIN_REDIRECT_URL)
     channel = services.registration_channel(user)
     from balai.accounts.phone import mask_phone
-    from balai.notifications.services import mask_email
+    from balai.core.masking import mask_email
 
     destination = mask_email(user.email or "") if channel == "email" else mask_phone(user.phone)
     return render(request, "accounts/auth/verify.html", {"form": form, "destination": destination, "channel": channel})

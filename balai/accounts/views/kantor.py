@@ -11,10 +11,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from balai.accounts.phone import mask_phone
-from balai.accounts.selectors import citizen_for_staff, mask_email
+from balai.accounts.selectors import citizen_for_staff
 from balai.accounts.services.profile import may_unmask_nik, nik_unmask
 from balai.core.exceptions import NotFound
 from balai.core.exceptions import PermissionDenied as BalaiPermissionDenied
+from balai.core.masking import mask_email
 
 
 @require_http_methods(["GET", "POST"])

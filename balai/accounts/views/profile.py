@@ -21,11 +21,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from balai.accounts.forms_profile import ConfirmPasswordForm, ProfileForm
 from balai.accounts.phone import mask_phone
-from balai.accounts.selectors import mask_email, profile_of
+from balai.accounts.selectors import profile_of
 from balai.accounts.services.privacy import account_delete, personal_data_export
 from balai.accounts.services.profile import profile_update
 from balai.core.exceptions import BalaiError
 from balai.core.exceptions import PermissionDenied as BalaiPermissionDenied
+from balai.core.masking import mask_email
 
 
 def show_service_error(form: forms.Form, exc: BalaiError) -> None:

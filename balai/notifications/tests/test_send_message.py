@@ -8,9 +8,10 @@ from django.core import mail
 from django.db import connection
 
 from balai.core.exceptions import ValidationFailed
+from balai.core.masking import mask_email
 from balai.notifications.models import MessageStatus, OutboundMessage
 from balai.notifications.providers import DeliveryFailed
-from balai.notifications.services import mask_email, send_message
+from balai.notifications.services import send_message
 
 pytestmark = pytest.mark.django_db
 
