@@ -84,6 +84,19 @@ def inline_scripts(page: PageParser) -> list[str]:
     ]
 
 
+def unreachable_scroll_areas(page: PageParser) -> list[dict]:
+    """A box that scrolls sideways (.table-wrap) must be reachable by keyboard (tabindex=0) and, being
+    focusable, have a role and a name that a screen reader announces."""
+    missing = []
+    for element in page.elements:
+        if "table-wrap" not in element.attrs.get("class", "").split():
+            continue
+        named = element.attrs.get("aria-label", "").strip() or element.attrs.get("aria-labelledby", "").strip()
+        if element.attrs.get("tabindex") != "0" or element.attrs.get("role") != "region" or not named:
+            missing.append(element.attrs)
+    return missing
+
+
 def skipped_heading_levels(page: PageParser) -> list[str]:
     """Each heading may go at most one level deeper than the one before it (h1 → h3 is a skip); the first
     heading of the page may not be deeper than h2 (the visually hidden h2 of a header is fine)."""
@@ -109,6 +122,7 @@ def assert_accessible(html: str, where: str) -> PageParser:
     assert not inline_handlers(page), (where, inline_handlers(page))
     assert not inline_scripts(page), (where, inline_scripts(page))
     assert not skipped_heading_levels(page), (where, skipped_heading_levels(page))
+    assert not unreachable_scroll_areas(page), (where, unreachable_scroll_areas(page))
     return page
 
 
@@ -231,6 +245,7 @@ def test_form_sent_empty_opens_with_an_error_summary(name, language):
     summary = re.search(r'<div class="error-summary"[^>]*>(.*?)</div>', html, re.S)
     assert summary, f"{name}: no error summary"
     assert 'role="alert"' in summary.group(0)
+    assert ".:" not in summary.group(1), f"{name}: a sentence label runs into its error"
     links = re.findall(r'<a href="([^"]*)"', summary.group(1))
     assert links, f"{name}: the error summary links to nothing"
     ids = {e.attrs["id"] for e in page.elements if "id" in e.attrs}
@@ -260,6 +275,10 @@ def test_the_checks_catch_bad_markup():
     assert inline_handlers(bad) == ["button[onclick]"]
     assert inline_scripts(bad) == ["alert(1)"]
     assert skipped_heading_levels(bad) == ["h1 → h3 ('skipped')"]
+    assert unreachable_scroll_areas(parse('<div class="table-wrap"><table></table></div>'))
+    assert not unreachable_scroll_areas(
+        parse('<div class="table-wrap" tabindex="0" role="region" aria-label="Daftar"><table></table></div>')
+    )
 
 
 def test_the_checks_accept_good_markup():

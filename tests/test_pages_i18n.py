@@ -8,6 +8,7 @@ adding an entry; tests/test_signed_in_pages_i18n.py and tests/test_accessibility
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -48,13 +49,15 @@ pytestmark = pytest.mark.django_db
 # --- Bringing a client to a page -------------------------------------------------------------------
 
 
+_SERIALS = itertools.count(1)
+
+
 class World:
     """Objects shared by the two language runs of one test (the same agency, the same citizen...), made on
     first use so that a test pays only for what its page needs."""
 
     def __init__(self) -> None:
         self._made: dict[str, object] = {}
-        self._serial = 0
 
     def once(self, key: str, make: Callable[[], object]) -> object:
         if key not in self._made:
@@ -62,8 +65,8 @@ class World:
         return self._made[key]
 
     def serial(self) -> int:
-        self._serial += 1
-        return self._serial
+        """A number not used before in this test run (addresses that must be new)."""
+        return next(_SERIALS)
 
     def organization(self):
         from balai.organizations.models import Organization
@@ -140,7 +143,7 @@ def _registration(client: Client, world: World) -> str:
 
 
 def _reset_by_phone(client: Client, world: World) -> str:
-    response = client.post("/akun/lupa-sandi/", {"identifier": f"0812-3456-{7000 + world.serial()}"})
+    response = client.post("/akun/lupa-sandi/", {"identifier": f"0812-3456-{7000 + world.serial() % 1000}"})
     assert response.status_code == 302, "phone reset did not start"
     return "/akun/lupa-sandi/kode/"
 
@@ -164,7 +167,7 @@ def _contact_change_confirm(kind: str) -> Callable[[Client, World], str]:
         if kind == "email":
             data = {"email": f"baru{world.serial()}@contoh.test", "password": "kata-sandi-uji-1234"}
         else:
-            data = {"phone": f"0813-1111-{2000 + world.serial()}", "password": "kata-sandi-uji-1234"}
+            data = {"phone": f"0813-1111-{2000 + world.serial() % 1000}", "password": "kata-sandi-uji-1234"}
         response = client.post(f"/akun/ubah-{kind}/", data)
         assert response.status_code == 302, f"{kind} change did not start"
         return response["Location"]
@@ -458,3 +461,104 @@ def test_the_list_covers_the_shell_pages():
 
 def test_the_catalogue_names_every_page_once():
     assert len(PAGES_BY_NAME) == len(PAGES)
+
+
+# --- Catalogues and wording -------------------------------------------------------------------------
+
+# Same English text, different Indonesian in two apps: Django merges the catalogues and the app listed first
+# in INSTALLED_APPS wins everywhere, so one of the two pages shows words it was not written with. Checked among
+# the foundation's apps; apps still being built (services, cases, ...) are left to their owners.
+FOUNDATION_APPS = {"core", "audit", "accounts", "organizations", "notifications", "api", "web", "demo"}
+# Known pairs, each with the reason it is left, until its owner settles it (none at the moment).
+KNOWN_CATALOGUE_CONFLICTS: set[tuple[str | None, str]] = set()
+
+
+def foundation_catalogues(language: str = "id") -> list:
+    from django.conf import settings
+
+    paths = sorted((settings.BASE_DIR / "balai").glob(f"*/locale/{language}/LC_MESSAGES/django.po"))
+    return [path for path in paths if path.parts[-5] in FOUNDATION_APPS]
+
+
+def catalogue_conflicts(paths: list) -> dict[tuple[str | None, str], dict[str, str]]:
+    """(context, English text) → {app: translation} for texts that two catalogues translate differently."""
+    import polib
+
+    found: dict[tuple[str | None, str], dict[str, str]] = {}
+    for path in paths:
+        app = path.parts[-5]
+        for entry in polib.pofile(str(path)):
+            if entry.obsolete or not entry.msgstr:
+                continue
+            found.setdefault((entry.msgctxt, entry.msgid), {})[app] = entry.msgstr
+    return {key: apps for key, apps in found.items() if len(set(apps.values())) > 1}
+
+
+def test_no_two_catalogues_translate_the_same_text_differently():
+    conflicts = catalogue_conflicts(foundation_catalogues())
+    unexpected = {key: apps for key, apps in conflicts.items() if key not in KNOWN_CATALOGUE_CONFLICTS}
+    assert not unexpected, unexpected
+    assert set(conflicts) >= KNOWN_CATALOGUE_CONFLICTS, "a known conflict is settled: take it off the list"
+
+
+def test_the_conflict_check_can_fail(tmp_path):
+    """audit's action label and the 2FA page heading: the same English, different Indonesian; a context keeps
+    them apart, without it they collide."""
+    import polib
+
+    def catalogue(app: str, entries: list[polib.POEntry]):
+        path = tmp_path / app / "locale" / "id" / "LC_MESSAGES" / "django.po"
+        path.parent.mkdir(parents=True)
+        po = polib.POFile()
+        po.extend(entries)
+        po.save(str(path))
+        return path
+
+    text = "Set up two-factor authentication"
+    audit = catalogue("audit", [polib.POEntry(msgid=text, msgstr="Mengaktifkan verifikasi dua langkah")])
+    with_context = catalogue(
+        "accounts", [polib.POEntry(msgid=text, msgctxt="page heading", msgstr="Atur autentikasi dua faktor")]
+    )
+    without = catalogue("web", [polib.POEntry(msgid=text, msgstr="Atur autentikasi dua faktor")])
+    assert not catalogue_conflicts([audit, with_context])
+    assert catalogue_conflicts([audit, without]) == {
+        (None, text): {"audit": "Mengaktifkan verifikasi dua langkah", "web": "Atur autentikasi dua faktor"}
+    }
+
+
+def test_the_two_factor_heading_is_not_the_audit_label():
+    world = World()
+    _path, response = open_page(PAGES_BY_NAME["two-factor-enrol"], "id", world)
+    assert heading_text(parse(response.content.decode())) == "Atur autentikasi dua faktor"
+
+
+def test_enrolment_hint_does_not_offer_backup_codes_that_do_not_exist_yet():
+    _path, response = open_page(PAGES_BY_NAME["two-factor-enrol"], "id", World())
+    html = response.content.decode()
+    assert "kode cadangan" not in html
+    _path, response = open_page(PAGES_BY_NAME["two-factor-code"], "id", World())
+    assert "kode cadangan" in response.content.decode()  # the code page still offers them
+
+
+def test_reset_by_code_asks_for_the_code_first():
+    _path, response = open_page(PAGES_BY_NAME["forgot-password-code"], "id", World())
+    html = response.content.decode()
+    assert html.index('name="code"') < html.index('name="new_password1"') < html.index('name="new_password2"')
+
+
+@pytest.mark.parametrize(
+    ("language", "words"), [("id", "melalui SMS ke nomor baru"), ("en", "by SMS to the new number")]
+)
+def test_phone_change_speaks_of_a_number_not_an_address(language, words):
+    world = World()
+    _path, response = open_page(PAGES_BY_NAME["change-phone"], language, world)
+    assert words in response.content.decode()
+    _path, response = open_page(PAGES_BY_NAME["change-phone-code"], language, world)
+    page = response.content.decode()
+    assert words in page  # the notice after sending
+    assert "alamat baru" not in page and "new address" not in page
+
+
+def test_expired_reset_link_says_so_in_its_heading():
+    _path, response = open_page(PAGES_BY_NAME["forgot-password-bad-link"], "id", World())
+    assert heading_text(parse(response.content.decode())) == "Tautan ini tidak berlaku lagi"
