@@ -23,7 +23,7 @@ run: $(VENV)/.base-installed
 
 test: $(VENV)/.dev-installed
 	$(PY) manage.py compile_translations
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(PY) -m ruff check .
