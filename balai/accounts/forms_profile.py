@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from balai.accounts.models import CitizenProfile, Sex
-from balai.accounts.nik import mask_nik
+from balai.accounts.nik import mask_nik, normalize_nik, validate_nik
 from balai.accounts.services.profile import ADDRESS_MAX_LENGTH, FULL_NAME_MAX_LENGTH
 from balai.organizations.models import District, Village
 
@@ -72,6 +72,14 @@ class ProfileForm(forms.Form):
             self.fields["nik"].help_text = _(
                 "Recorded: %(nik)s. Leave empty to keep it, or enter the 16 digits to change it."
             ) % {"nik": mask_nik(profile.nik)}
+
+    def clean_nik(self) -> str:
+        # The structure is checked here so that its message shows together with the other fields' errors;
+        # the service checks it again against the birth date and sex.
+        value = normalize_nik(self.cleaned_data.get("nik"))
+        if value:
+            validate_nik(value)
+        return value
 
     def clean_village(self) -> Village | None:
         pk = self.cleaned_data.get("village")

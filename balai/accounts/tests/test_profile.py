@@ -567,3 +567,14 @@ def test_staff_page_renders_in_both_languages(citizen_profile, language):
     response = client.get(f"/kantor/warga/{citizen_profile.user.pk}/")
     assert response.status_code == 200
     assert {"id": "Tampilkan NIK", "en": "Show NIK"}[language] in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_short_nik_gets_its_message_even_when_other_fields_are_wrong_too(client):
+    user = UserFactory(citizen=True, verified=True)
+    client.force_login(user)
+    response = client.post("/saya/profil/", {"nik": "3201", "full_name": "", "address": ""})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "nik" in errors and "full_name" in errors
+    assert not CitizenProfile.objects.filter(user=user).exists()
