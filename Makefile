@@ -43,7 +43,8 @@ messages: $(VENV)/.dev-installed
 	done
 
 bench: $(VENV)/.dev-installed
-	@echo "see bench/README.md"
+	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL to the benchmark database; see bench/README.md."; exit 2; }
+	$(VENV)/bin/python bench/bench_pages.py
 
 ci:
 	bash .ci/run
