@@ -8,7 +8,10 @@ import time
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 from balai.core import request_context
 
@@ -74,3 +77,21 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", self.header)
         return response
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """Pages are in Bahasa Indonesia unless the person chose English with the language switch (a cookie);
+    the browser's Accept-Language is not followed for pages, because many citizens' phones are set to
+    English while they read Indonesian best. The API (/api/, /open311/) follows Accept-Language as HTTP
+    clients expect."""
+
+    header_paths = ("/api/", "/open311/")
+
+    def process_request(self, request: HttpRequest) -> None:
+        if request.path.startswith(self.header_paths):
+            super().process_request(request)
+            return
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

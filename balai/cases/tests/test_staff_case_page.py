@@ -330,7 +330,8 @@ def test_claim_and_assign_on_the_case_page(case, verifier, agency):
 def test_english_case_page(case, verifier):
     client = client_for(verifier)
     client.cookies["django_language"] = "en"
-    body = client.get(url(case), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.cookies["balai_language"] = "en"
+    body = client.get(url(case)).content.decode()
     assert "Start verification" in body
     assert "Next steps" in body
 

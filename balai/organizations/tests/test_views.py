@@ -56,13 +56,15 @@ def test_search_by_name_and_english_name(client, agencies):
 
 
 def test_search_without_result_says_so(client, agencies):
-    response = client.get(reverse("organizations:directory"), {"q": "tidak ada"}, HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["balai_language"] = "en"
+    response = client.get(reverse("organizations:directory"), {"q": "tidak ada"})
     assert response.status_code == 200
     assert "No agency matches your search" in response.content.decode()
 
 
 def test_overlong_search_gets_a_clear_message(client, agencies):
-    response = client.get(reverse("organizations:directory"), {"q": "x" * 101}, HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["balai_language"] = "en"
+    response = client.get(reverse("organizations:directory"), {"q": "x" * 101})
     assert response.status_code == 400
     html = response.content.decode()
     assert "at most 100 characters" in html
@@ -96,7 +98,8 @@ def test_detail_code_is_case_insensitive_and_unit_links_parent(client, agencies)
 
 
 def test_detail_in_english_uses_the_english_name(client, agencies):
-    response = client.get(reverse("organizations:detail", args=["DISDUKCAPIL"]), HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["balai_language"] = "en"
+    response = client.get(reverse("organizations:detail", args=["DISDUKCAPIL"]))
     assert "<h1>Population and Civil Registration</h1>" in response.content.decode()
 
 
@@ -113,9 +116,11 @@ def test_post_is_not_allowed(client, agencies):
     ("language", "heading", "units"), [("id", "Instansi pemerintah", "Unit"), ("en", "Government agencies", "Units")]
 )
 def test_pages_render_in_both_languages(client, agencies, language, heading, units):
-    response = client.get(reverse("organizations:directory"), HTTP_ACCEPT_LANGUAGE=language)
+    client.cookies["balai_language"] = language
+    response = client.get(reverse("organizations:directory"))
     html = response.content.decode()
     assert response.status_code == 200
     assert f'lang="{language}"' in html and f"<h1>{heading}</h1>" in html
-    response = client.get(reverse("organizations:detail", args=["SETDA"]), HTTP_ACCEPT_LANGUAGE=language)
+    client.cookies["balai_language"] = language
+    response = client.get(reverse("organizations:detail", args=["SETDA"]))
     assert f"<h2>{units}</h2>" in response.content.decode()

@@ -307,5 +307,6 @@ def test_unknown_or_unpublished_service_is_404(client, citizen):
 def test_pages_in_both_languages(client, citizen, service, language, text):
     client.cookies["django_language"] = language
     with translation.override(language):
-        response = client.get(reverse("services:apply", args=[service.code]), HTTP_ACCEPT_LANGUAGE=language)
+        client.cookies["balai_language"] = language
+        response = client.get(reverse("services:apply", args=[service.code]))
     assert text in response.content.decode()
