@@ -20,7 +20,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from balai.cases.models import APPLICANT, Case
-from balai.cases.selectors import allowed_transitions, attachment_for, cases_for_citizen, public_timeline
+from balai.cases.selectors import (
+    allowed_transitions,
+    attachment_for,
+    case_list_for_citizen,
+    cases_for_citizen,
+    public_timeline,
+)
 from balai.cases.services import MAX_TEXT_LENGTH, case_reply, case_transition
 from balai.cases.services_apply import drafts_for_citizen
 from balai.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -51,7 +57,7 @@ def _case_or_404(request: HttpRequest, number: str) -> Case:
 @login_required
 @require_safe
 def case_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(cases_for_citizen(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(case_list_for_citizen(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     cases = [(case, state_tag(case)) for case in page.object_list]
     drafts = list(drafts_for_citizen(request.user)[:50])
     return render(request, "cases/citizen/list.html", {"page_obj": page, "cases": cases, "drafts": drafts})

@@ -34,7 +34,13 @@ from balai.cases.forms_staff import (
     WorklistFilterForm,
 )
 from balai.cases.models import Case, StateKind, WorkflowState, WorkflowTransition
-from balai.cases.selectors import allowed_transitions, cases_for_staff, staff_timeline, state_counts
+from balai.cases.selectors import (
+    allowed_transitions,
+    cases_for_staff,
+    staff_timeline,
+    state_counts,
+    worklist_for_staff,
+)
 from balai.cases.services import ASSIGNING_ROLES, case_add_note, case_assign, case_transition
 from balai.cases.services_counter import (
     citizen_by_nik,
@@ -163,7 +169,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "date_to": data.get("date_to"),
         }
         order = data.get("sort") or "due_at"
-    cases = cases_for_staff(user, order=order, **filters)
+    cases = worklist_for_staff(user, order=order, **filters)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     soon = add_working_days(now, 1)
