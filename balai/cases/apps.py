@@ -15,3 +15,4 @@ class CasesConfig(AppConfig):
         register("case.assigned", _("Case assigned"))
         register("case.note_added", _("Note added to a case"))
         register("case.replied", _("Applicant replied on a case"))
+        register("case.document_downloaded", _("Opened a document of a case"))

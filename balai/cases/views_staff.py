@@ -23,6 +23,7 @@ from balai.accounts.models import CitizenProfile, User
 from balai.accounts.nik import mask_nik
 from balai.accounts.phone import mask_phone
 from balai.accounts.services.profile import may_unmask_nik, nik_unmask
+from balai.audit.services import audit_log
 from balai.cases.forms_staff import (
     AssignForm,
     BulkAssignForm,
@@ -492,6 +493,13 @@ def case_document(request: HttpRequest, number: str, attachment_id: int) -> Http
         handle = default_storage.open(attachment.storage_name, "rb")
     except (FileNotFoundError, OSError) as exc:
         raise Http404 from exc
+    # Opening a citizen's document is access to personal data: it is recorded like an unmasking.
+    audit_log(
+        actor=request.user,
+        action="case.document_downloaded",
+        target=attachment,
+        summary={"case": case.number, "requirement": attachment.requirement_code},
+    )
     response = FileResponse(
         handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
     )

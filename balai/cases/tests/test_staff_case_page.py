@@ -184,6 +184,18 @@ def test_documents_are_not_served_outside_the_agency(case, verifier):
     # an attachment of another case through this case's address
     other = submitted_case(service=case.service_version.service)
     assert client_for(verifier).get(url(other, "worklist:document", attachment.pk)).status_code == 404
+    assert not AuditEvent.objects.filter(action="case.document_downloaded").exists()
+
+
+def test_opening_a_document_is_recorded_in_the_audit_trail(case, verifier):
+    WorkflowTransition.objects.filter(code="start_verification").update(requires_document=True)
+    step(client_for(verifier), case, "start_verification", document=SimpleUploadedFile("s.pdf", PDF))
+    attachment = case.attachments.get()
+    response = client_for(verifier).get(url(case, "worklist:document", attachment.pk))
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(action="case.document_downloaded")
+    assert event.actor == verifier and event.object_id == str(attachment.pk)
+    assert event.summary["case"] == case.number
 
 
 def _to_fee_assessment(verifier):
