@@ -6,16 +6,30 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from balai.cases.models import Attachment, Case, TimelineEntry, WorkflowState, WorkflowTransition
-from balai.cases.services import VERIFICATION_ALPHABET, VERIFICATION_CODE_LENGTH, actor_may_take
+from balai.cases.services import (
+    ASSIGNING_ROLES,
+    FILING_ROLES,
+    VERIFICATION_ALPHABET,
+    VERIFICATION_CODE_LENGTH,
+    actor_may_take,
+)
 from balai.core.calendar import CALENDAR_TZ
 from balai.core.exceptions import NotFound
-from balai.organizations.scoping import is_platform_admin, organization_ids_for
+from balai.organizations.models import Membership, Organization
+from balai.organizations.scoping import (
+    _descendants,
+    _is_scoped_staff,
+    _parent_map,
+    is_platform_admin,
+    organization_ids_for,
+)
 
 ORDERINGS = {
     "due_at": (F("due_at").asc(nulls_last=True), "id"),
@@ -99,12 +113,67 @@ def _apply_filters(
     return qs
 
 
-def _scope_parts(user: Any) -> list[QuerySet[Case]]:
+@dataclass(frozen=True)
+class StaffScope:
+    """A staff member's reach, read once per request (two queries) and passed to the selectors and the
+    page: the same answers as ``organization_ids_for(user)``, ``organization_ids_for(user, roles=...)``
+    and a membership with an assigning role, without asking the database again for each."""
+
+    admin: bool
+    organization_ids: frozenset[int]
+    # (organization id, role, organization active) of the person's active memberships
+    memberships: tuple[tuple[int, str, bool], ...] = ()
+    parents: dict[int, int | None] = field(default_factory=dict)
+
+    def organization_ids_with(self, roles: Any) -> set[int]:
+        """``organization_ids_for(user, roles=roles)``."""
+        if self.admin:
+            return set(self.organization_ids)
+        if not self.organization_ids:
+            return set()
+        wanted = set(roles)
+        direct = {org for org, role, active in self.memberships if active and role in wanted}
+        return _descendants(direct, self.parents) if direct else set()
+
+    @property
+    def supervises(self) -> bool:
+        """May assign cases to other people (an assigning role in any agency; the engine checks again)."""
+        return self.admin or any(role in ASSIGNING_ROLES for _org, role, _active in self.memberships)
+
+    @property
+    def files_at_counter(self) -> bool:
+        return self.admin or bool(self.organization_ids_with(FILING_ROLES))
+
+
+def staff_scope(user: Any) -> StaffScope:
+    if is_platform_admin(user):
+        return StaffScope(admin=True, organization_ids=frozenset(Organization.objects.values_list("id", flat=True)))
+    if user is None or not getattr(user, "is_authenticated", False):
+        return StaffScope(admin=False, organization_ids=frozenset())
+    memberships = tuple(
+        Membership.objects.active()
+        .filter(user=user)
+        .order_by()
+        .values_list("organization_id", "role", "organization__is_active")
+    )
+    direct = {org for org, _role, active in memberships if active}
+    if not direct or not _is_scoped_staff(user):
+        return StaffScope(admin=False, organization_ids=frozenset(), memberships=memberships)
+    parents = _parent_map()
+    return StaffScope(
+        admin=False,
+        organization_ids=frozenset(_descendants(direct, parents)),
+        memberships=memberships,
+        parents=parents,
+    )
+
+
+def _scope_parts(user: Any, scope: StaffScope | None = None) -> list[QuerySet[Case]]:
     """``user``'s cases as disjoint querysets without joins, each matching one index: the cases their
     agencies are responsible for, and those they only assess. Empty when they see no case."""
-    if is_platform_admin(user):
+    if scope is not None and scope.admin or scope is None and is_platform_admin(user):
         return [Case.objects.all()]
-    ids = organization_ids_for(user)
+    ids = set(scope.organization_ids) if scope is not None else organization_ids_for(user)
     if not ids:
         return []
     return [
@@ -219,9 +288,15 @@ def worklist_for_staff(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     order: str = "due_at",
+    scope: StaffScope | None = None,
+    state_ids: list[int] | None = None,
 ) -> StaffWorklist:
-    """The same cases as ``cases_for_staff`` (same arguments), for paging with ``Paginator``."""
-    state_ids = _state_ids(state) if state else None
+    """The same cases as ``cases_for_staff`` (same arguments), for paging with ``Paginator``.
+
+    ``scope`` (from ``staff_scope(user)``) and ``state_ids`` (the ids of the ``state`` codes) spare the
+    look-ups when the caller already has them."""
+    if state and state_ids is None:
+        state_ids = _state_ids(state)
     parts = [
         _apply_filters(
             part,
@@ -233,7 +308,7 @@ def worklist_for_staff(
             date_to=date_to,
             state_ids=state_ids,
         )
-        for part in _scope_parts(user)
+        for part in _scope_parts(user, scope)
     ]
     return StaffWorklist(parts, order)
 
@@ -336,14 +411,18 @@ def attachment_for(user: Any, attachment_id: Any) -> Attachment:
     raise NotFound()
 
 
-def state_counts(user: Any, **filters: Any) -> dict[str, int]:
+def state_counts(
+    user: Any, *, scope: StaffScope | None = None, state_codes: dict[int, str] | None = None, **filters: Any
+) -> dict[str, int]:
     """Number of OPEN cases per state code in ``user``'s worklist (with the same filters).
 
     Closed cases are not work (they are 93 % of an agency's history; their totals belong to reports), and
     counting only open ones lets the partial indexes on (organization, state) WHERE closed_at IS NULL
-    answer without reading the table."""
+    answer without reading the table. ``scope`` and ``state_codes`` (state id -> code, covering every
+    state) spare their look-ups."""
     filters.pop("order", None)
-    parts = [p.filter(closed_at__isnull=True).order_by() for p in worklist_for_staff(user, **filters).parts]
+    worklist = worklist_for_staff(user, scope=scope, **filters)
+    parts = [p.filter(closed_at__isnull=True).order_by() for p in worklist.parts]
     if not parts:
         return {}
     grouped = [p.values_list("state_id").annotate(n=Count("*")).values_list("state_id", "n") for p in parts]
@@ -353,7 +432,10 @@ def state_counts(user: Any, **filters: Any) -> dict[str, int]:
         per_state[state_id] = per_state.get(state_id, 0) + n
     if not per_state:
         return {}
-    codes = dict(WorkflowState.objects.filter(pk__in=per_state).order_by().values_list("id", "code"))
+    if state_codes is not None:
+        codes = state_codes
+    else:
+        codes = dict(WorkflowState.objects.filter(pk__in=per_state).order_by().values_list("id", "code"))
     counts: dict[str, int] = {}
     for state_id, n in per_state.items():
         code = codes.get(state_id, str(state_id))

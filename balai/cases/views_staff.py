@@ -38,6 +38,7 @@ from balai.cases.models import Case, StateKind, WorkflowState, WorkflowTransitio
 from balai.cases.selectors import (
     allowed_transitions,
     cases_for_staff,
+    staff_scope,
     staff_timeline,
     state_counts,
     worklist_for_staff,
@@ -142,19 +143,36 @@ def _worklist_url(query: str = "") -> str:
 # --- worklist ------------------------------------------------------------------------------------------
 
 
-def _state_choices() -> list[tuple[str, str]]:
+def _state_choices(states: Any = None) -> list[tuple[str, str]]:
     seen: dict[str, str] = {}
-    for state in WorkflowState.objects.order_by("position", "id"):
+    for state in WorkflowState.objects.order_by("position", "id") if states is None else states:
         seen.setdefault(state.code, state.display_name)
     return list(seen.items())
+
+
+_SLA_TAGS = {"overdue": "ditolak", "due_soon": "menunggu", "paused": "draf"}
+
+
+def _sla_labels() -> dict[str, str]:
+    return {
+        "overdue": _("Overdue"),
+        "due_soon": _("Due soon"),
+        "paused": _("Clock paused (waiting for the applicant)"),
+    }
 
 
 @require_safe
 @staff_member_required
 def worklist(request: HttpRequest) -> HttpResponse:
     user = request.user
+    scope = staff_scope(user)  # memberships and organizations, read once for the whole page
+    all_states = list(WorkflowState.objects.order_by("position", "id"))
+    state_ids_by_code: dict[str, list[int]] = {}
+    for s in all_states:
+        state_ids_by_code.setdefault(s.code, []).append(s.pk)
+    state_codes = {s.pk: s.code for s in all_states}
     services = [(s.code, s.display_name) for s in Service.objects.order_by("name").only("code", "name", "name_en")]
-    states = _state_choices()
+    states = _state_choices(all_states)
     form = WorklistFilterForm(request.GET or None, services=services, states=states)
     filters: dict[str, Any] = {}
     order = "due_at"
@@ -170,16 +188,44 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "date_to": data.get("date_to"),
         }
         order = data.get("sort") or "due_at"
-    cases = worklist_for_staff(user, order=order, **filters)
+    state = filters.get("state")
+    state_ids = None
+    if state:
+        codes = [state] if isinstance(state, str) else [getattr(s, "code", s) for s in state]
+        state_ids = [pk for code in codes for pk in state_ids_by_code.get(str(code), ())]
+    cases = worklist_for_staff(user, order=order, scope=scope, state_ids=state_ids, **filters)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     soon = add_working_days(now, 1)
-    rows = [{"case": case, "sla": _sla_status(case, now, soon), "tag": _state_tag(case.state)} for case in page]
-    counts = state_counts(user, **{k: v for k, v in filters.items() if k != "state"})
+    # Everything a row shows, worked out here in one pass (the template only prints it).
+    sla_labels = _sla_labels()
+    rows = []
+    for case in page:
+        sla = _sla_status(case, now, soon)
+        service = case.service_version.service if case.service_version_id else None
+        rows.append(
+            {
+                "case": case,
+                "sla": sla,
+                "sla_tag": _SLA_TAGS.get(sla, ""),
+                "sla_label": sla_labels.get(sla, ""),
+                "tag": _state_tag(case.state),
+                "url": reverse("worklist:detail", args=[case.number]),
+                "service": service.display_name if service is not None else "",
+                "state_name": case.state.display_name,
+                "assigned": case.assigned_to_id is not None,
+                "assignee": case.assigned_to.full_name if case.assigned_to_id else "",
+                "mine": case.assigned_to_id == user.pk,
+            }
+        )
+    counts = state_counts(
+        user, scope=scope, state_codes=state_codes, **{k: v for k, v in filters.items() if k != "state"}
+    )
     names = dict(states)
     state_totals = [(code, names.get(code, code), n) for code, n in sorted(counts.items(), key=lambda i: -i[1])]
-    supervisor = _supervises(user)
-    colleagues = _people(organization_ids_for(user)) if supervisor else [(str(user.pk), user.full_name)]
+    supervisor = scope.supervises
+    colleagues = _people(set(scope.organization_ids)) if supervisor else [(str(user.pk), user.full_name)]
+    me = str(user.pk)
     return render(
         request,
         "cases/staff/worklist.html",
@@ -189,10 +235,10 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "state_totals": state_totals,
             "total": page.paginator.count,
-            "colleagues": colleagues,
+            "colleagues": [(pk, name, pk == me) for pk, name in colleagues],
             "supervisor": supervisor,
             "query": request.GET.urlencode(),
-            "can_file_at_counter": may_file_at_counter(user),
+            "can_file_at_counter": scope.files_at_counter,
         },
     )
 

@@ -4,12 +4,14 @@ the scope (responsible and assessing), and state_counts counts open cases only."
 import pytest
 from django.core.paginator import Paginator
 
+from balai.accounts.tests.factories import UserFactory
 from balai.cases.models import Case
-from balai.cases.selectors import cases_for_staff, state_counts, worklist_for_staff
-from balai.cases.services import case_transition
+from balai.cases.selectors import cases_for_staff, staff_scope, state_counts, worklist_for_staff
+from balai.cases.services import ASSIGNING_ROLES, FILING_ROLES, case_transition
 from balai.cases.tests.factories import published_service, staff_with_role, submitted_case
 from balai.organizations.models import Role
-from balai.organizations.tests.factories import OrganizationFactory
+from balai.organizations.scoping import organization_ids_for
+from balai.organizations.tests.factories import MembershipFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +59,45 @@ def test_state_counts_leave_out_closed_cases():
     assert state_counts(verifier) == {"submitted": 3}
     Case.objects.filter(pk=cases[0].pk).update(closed_at=cases[0].submitted_at)
     assert state_counts(verifier) == {"submitted": 2}
+
+
+def test_staff_scope_answers_like_the_per_call_lookups():
+    parent = OrganizationFactory()
+    child = OrganizationFactory(parent=parent)
+    closed = OrganizationFactory(is_active=False)
+    head = staff_with_role(parent, Role.HEAD)
+    front = staff_with_role(child, Role.FRONT_OFFICE)
+    MembershipFactory(user=front, organization=parent, role=Role.VERIFIER)
+    verifier = staff_with_role(child, Role.VERIFIER)
+    inactive_head = staff_with_role(closed, Role.HEAD)  # an assigning role in an inactive agency
+    outsider = UserFactory()
+    admin = UserFactory(superuser=True)
+    for user in (head, front, verifier, inactive_head, outsider, admin):
+        scope = staff_scope(user)
+        assert set(scope.organization_ids) == organization_ids_for(user)
+        assert scope.organization_ids_with(FILING_ROLES) == organization_ids_for(user, roles=FILING_ROLES)
+        assert scope.organization_ids_with(ASSIGNING_ROLES) == organization_ids_for(user, roles=ASSIGNING_ROLES)
+    assert staff_scope(head).organization_ids == {parent.pk, child.pk}
+    assert staff_scope(head).supervises and not staff_scope(verifier).supervises
+    assert staff_scope(front).files_at_counter and not staff_scope(head).files_at_counter
+    assert staff_scope(inactive_head).organization_ids == frozenset() and staff_scope(inactive_head).supervises
+    assert not staff_scope(outsider).supervises and not staff_scope(outsider).files_at_counter
+    assert staff_scope(admin).supervises and staff_scope(admin).files_at_counter
+
+
+def test_worklist_with_a_passed_scope_and_state_ids_reads_the_same_cases(django_assert_num_queries):
+    service = published_service(code="SKTM")
+    verifier = staff_with_role(service.owner, Role.VERIFIER)
+    cases = [submitted_case(service=service) for _ in range(3)]
+    case_transition(actor=verifier, case=cases[0], transition="start_verification")
+    cases[0].refresh_from_db()
+    scope = staff_scope(verifier)
+    state_ids = [cases[0].state_id]
+    codes = {cases[0].state_id: "verification", cases[1].state_id: "submitted"}
+    with django_assert_num_queries(3):  # count, page ids, rows: no state or membership look-up
+        worklist = worklist_for_staff(verifier, state="verification", scope=scope, state_ids=state_ids)
+        assert worklist.count() == 1
+        assert worklist[0:25] == [cases[0]]
+    with django_assert_num_queries(1):
+        assert state_counts(verifier, scope=scope, state_codes=codes) == {"verification": 1, "submitted": 2}
+    assert state_counts(verifier, scope=scope, state_codes=codes) == state_counts(verifier)
