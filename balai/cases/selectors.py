@@ -24,11 +24,11 @@ from balai.core.calendar import CALENDAR_TZ
 from balai.core.exceptions import NotFound
 from balai.organizations.models import Membership, Organization
 from balai.organizations.scoping import (
-    _descendants,
-    _is_scoped_staff,
-    _parent_map,
+    descendants_of,
     is_platform_admin,
+    is_scoped_staff,
     organization_ids_for,
+    organization_parent_map,
 )
 
 ORDERINGS = {
@@ -133,7 +133,7 @@ class StaffScope:
             return set()
         wanted = set(roles)
         direct = {org for org, role, active in self.memberships if active and role in wanted}
-        return _descendants(direct, self.parents) if direct else set()
+        return descendants_of(direct, self.parents) if direct else set()
 
     @property
     def supervises(self) -> bool:
@@ -157,12 +157,12 @@ def staff_scope(user: Any) -> StaffScope:
         .values_list("organization_id", "role", "organization__is_active")
     )
     direct = {org for org, _role, active in memberships if active}
-    if not direct or not _is_scoped_staff(user):
+    if not direct or not is_scoped_staff(user):
         return StaffScope(admin=False, organization_ids=frozenset(), memberships=memberships)
-    parents = _parent_map()
+    parents = organization_parent_map()
     return StaffScope(
         admin=False,
-        organization_ids=frozenset(_descendants(direct, parents)),
+        organization_ids=frozenset(descendants_of(direct, parents)),
         memberships=memberships,
         parents=parents,
     )

@@ -26,7 +26,8 @@ def is_platform_admin(user: Any) -> bool:
     )
 
 
-def _is_scoped_staff(user: Any) -> bool:
+def is_scoped_staff(user: Any) -> bool:
+    """An active, signed-in staff member whose reach comes from memberships (not anonymised)."""
     return bool(
         user is not None
         and getattr(user, "is_authenticated", False)
@@ -36,11 +37,13 @@ def _is_scoped_staff(user: Any) -> bool:
     )
 
 
-def _parent_map() -> dict[int, int | None]:
+def organization_parent_map() -> dict[int, int | None]:
+    """Every organization id with its parent id, in one query; pass it to descendants_of."""
     return dict(Organization.objects.values_list("id", "parent_id"))
 
 
-def _descendants(roots: Iterable[int], parents: dict[int, int | None]) -> set[int]:
+def descendants_of(roots: Iterable[int], parents: dict[int, int | None]) -> set[int]:
+    """The given organizations and all their units, at any depth."""
     children: dict[int | None, list[int]] = defaultdict(list)
     for org_id, parent_id in parents.items():
         children[parent_id].append(org_id)
@@ -66,7 +69,7 @@ def _ancestors_including(org_id: int, parents: dict[int, int | None]) -> list[in
 
 def ancestor_ids(org_id: int) -> set[int]:
     """``org_id`` and every organization above it (one query)."""
-    return set(_ancestors_including(org_id, _parent_map()))
+    return set(_ancestors_including(org_id, organization_parent_map()))
 
 
 def _memberships(user: Any, roles: Iterable[str] | None) -> QuerySet[Membership]:
@@ -80,12 +83,12 @@ def organization_ids_for(user: Any, *, roles: Iterable[str] | None = None) -> se
     """Ids of the organizations ``user`` may see and act on (with one of ``roles``, when given)."""
     if is_platform_admin(user):
         return set(Organization.objects.values_list("id", flat=True))
-    if not _is_scoped_staff(user):
+    if not is_scoped_staff(user):
         return set()
     direct = set(_memberships(user, roles).values_list("organization_id", flat=True))
     if not direct:
         return set()
-    return _descendants(direct, _parent_map())
+    return descendants_of(direct, organization_parent_map())
 
 
 def organizations_for(user: Any, *, roles: Iterable[str] | None = None) -> QuerySet[Organization]:
@@ -103,13 +106,13 @@ def roles_in(user: Any, organization: Organization | int) -> set[str]:
     Platform administrators hold no roles by virtue of being administrators (check
     ``is_platform_admin`` or use ``can_act_on``, which lets them act everywhere).
     """
-    if not _is_scoped_staff(user):
+    if not is_scoped_staff(user):
         return set()
     org_id = organization if isinstance(organization, int) else organization.pk
     held = list(_memberships(user, None).values_list("organization_id", "role"))
     if not held:
         return set()
-    chain = set(_ancestors_including(org_id, _parent_map()))
+    chain = set(_ancestors_including(org_id, organization_parent_map()))
     return {role for held_org, role in held if held_org in chain}
 
 
