@@ -200,6 +200,13 @@ class BalaiSetPasswordForm(SetPasswordForm):
     new_password2 = _password_field(_("New password again"))
 
 
+def _current_password(user: Any, value: str) -> str:
+    """The password someone types to confirm a change of their own account must be their current one."""
+    if not user.check_password(value):
+        raise ValidationError(_("The current password is not correct."), code="password_incorrect")
+    return value
+
+
 class PasswordChangeForm(NewPasswordMixin):
     old_password = _password_field(_("Current password"), autocomplete="current-password")
     field_order = ["old_password", "new_password1", "new_password2"]
@@ -209,10 +216,7 @@ class PasswordChangeForm(NewPasswordMixin):
         super().__init__(*args, **kwargs)
 
     def clean_old_password(self) -> str:
-        value = self.cleaned_data["old_password"]
-        if not self.user.check_password(value):
-            raise ValidationError(_("The current password is not correct."), code="password_incorrect")
-        return value
+        return _current_password(self.user, self.cleaned_data["old_password"])
 
 
 class EmailChangeForm(forms.Form):
@@ -226,10 +230,7 @@ class EmailChangeForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_password(self) -> str:
-        value = self.cleaned_data["password"]
-        if not self.user.check_password(value):
-            raise ValidationError(_("The current password is not correct."), code="password_incorrect")
-        return value
+        return _current_password(self.user, self.cleaned_data["password"])
 
 
 class PhoneChangeForm(forms.Form):
@@ -249,10 +250,7 @@ class PhoneChangeForm(forms.Form):
         return normalize_phone(self.cleaned_data["phone"])
 
     def clean_password(self) -> str:
-        value = self.cleaned_data["password"]
-        if not self.user.check_password(value):
-            raise ValidationError(_("The current password is not correct."), code="password_incorrect")
-        return value
+        return _current_password(self.user, self.cleaned_data["password"])
 
 
 class TwoFactorCodeForm(forms.Form):
