@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "balai.notifications",
     "balai.services",
     "balai.cases",
+    "balai.documents",
     "balai.api",
     "balai.web",
     "balai.demo",

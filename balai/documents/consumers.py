@@ -1,0 +1,1 @@
+"""Event consumers of the documents app (registered in apps.ready)."""
