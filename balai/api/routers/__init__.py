@@ -17,6 +17,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("/services", "balai.api.routers.services.router"),
     ("/", "balai.api.routers.applications.router"),
     ("/staff", "balai.api.routers.staff_cases.router"),
+    ("/documents", "balai.documents.api.router"),
 ]
 
 
