@@ -27,7 +27,8 @@ class PageOut(Schema):
     pages: int = Field(description="Number of pages.")
 
 
-def paginate(queryset: QuerySet[Any], query: PageQuery) -> dict[str, Any]:
+def paginate(queryset: QuerySet[Any] | Any, query: PageQuery) -> dict[str, Any]:
+    """Any object with ``count()`` and slicing: a queryset, or the staff worklist."""
     count = queryset.count()
     start = (query.page - 1) * query.page_size
     results = list(queryset[start : start + query.page_size]) if start < count else []

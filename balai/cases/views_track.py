@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from balai.cases.selectors import case_for_tracking, public_timeline
+from balai.cases.selectors import tracking_status
 
 RATE_LIMIT = 20
 RATE_WINDOW_SECONDS = 600
@@ -47,21 +47,6 @@ def rate_limited(request: HttpRequest, *, scope: str = "web") -> bool:
     return count > RATE_LIMIT
 
 
-def public_status(case) -> dict:
-    """What the tracking page and API show of a case."""
-    service = case.service_version.service if case.service_version_id else None
-    return {
-        "number": case.number,
-        "service": service,
-        "state": case.state,
-        "submitted_at": case.submitted_at,
-        "due_at": case.due_at,
-        "paused": case.sla_paused_at is not None,
-        "closed_at": case.closed_at,
-        "timeline": [entry for entry in public_timeline(case) if entry.kind in {"submission", "transition"}],
-    }
-
-
 @require_safe
 def track(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.GET or None)
@@ -72,12 +57,12 @@ def track(request: HttpRequest) -> HttpResponse:
             context["limited"] = True
             status = 429
         elif form.is_valid():
-            case = case_for_tracking(form.cleaned_data["number"], form.cleaned_data["code"])
-            if case is None:
+            tracked = tracking_status(form.cleaned_data["number"], form.cleaned_data["code"])
+            if tracked is None:
                 context["not_found"] = True
                 status = 404
             else:
-                context["status"] = public_status(case)
+                context["status"] = tracked
         else:
             status = 400
     response = render(request, "cases/track/track.html", context, status=status)
@@ -86,4 +71,4 @@ def track(request: HttpRequest) -> HttpResponse:
     return response
 
 
-__all__ = ["TrackForm", "public_status", "rate_limited", "track"]
+__all__ = ["TrackForm", "rate_limited", "track"]

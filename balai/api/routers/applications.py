@@ -16,7 +16,7 @@ from balai.api.auth import require_scope
 from balai.api.errors import responses
 from balai.api.pagination import PageOut, PageQuery, paginate
 from balai.api.scopes import register_scope
-from balai.cases.selectors import case_for_tracking, cases_for_citizen, public_timeline
+from balai.cases.selectors import cases_for_citizen, public_timeline, tracking_status
 from balai.cases.services_apply import application_submit, upload_create
 from balai.cases.views_track import rate_limited
 from balai.core.exceptions import NotFound, RateLimited, ValidationFailed
@@ -269,18 +269,17 @@ def track(request: HttpRequest, query: Query[TrackQuery]) -> dict[str, Any]:
     limited per client address."""
     if rate_limited(request, scope="api"):
         raise RateLimited(gettext_lazy("Too many attempts. Please wait and try again."), code="rate_limited")
-    case = case_for_tracking(query.number, query.code)
-    if case is None:
+    tracked = tracking_status(query.number, query.code)
+    if tracked is None:
         raise NotFound()
-    service = case.service_version.service if case.service_version_id else None
     return {
-        "number": case.number,
-        "service": service.code if service else None,
-        "service_name": service.display_name if service else None,
-        "state": _state(case),
-        "submitted_at": case.submitted_at,
-        "due_at": case.due_at,
-        "paused": case.sla_paused_at is not None,
-        "closed_at": case.closed_at,
-        "timeline": _timeline(case, with_messages=False),
+        "number": tracked.number,
+        "service": tracked.service_code,
+        "service_name": tracked.service_name,
+        "state": {"code": tracked.state_code, "name": tracked.state_name, "kind": tracked.state_kind},
+        "submitted_at": tracked.submitted_at,
+        "due_at": tracked.due_at,
+        "paused": tracked.paused,
+        "closed_at": tracked.closed_at,
+        "timeline": [{"at": s.at, "kind": s.kind, "state": s.state_name, "message": ""} for s in tracked.steps],
     }

@@ -16,7 +16,7 @@ from balai.api.errors import responses
 from balai.api.pagination import PageOut, PageQuery, paginate
 from balai.api.scopes import register_scope
 from balai.cases.models import Case
-from balai.cases.selectors import allowed_transitions, cases_for_staff, staff_timeline
+from balai.cases.selectors import allowed_transitions, cases_for_staff, staff_timeline, worklist_for_staff
 from balai.cases.services import MAX_FEE_AMOUNT, MAX_TEXT_LENGTH, case_transition
 from balai.core.exceptions import NotFound, PermissionDenied
 from balai.organizations.models import Organization
@@ -216,8 +216,9 @@ def staff_cases(request: HttpRequest, filters: Query[CaseFilter]) -> dict[str, A
         assigned = user
     elif filters.unassigned:
         assigned = "none"
-    cases = cases_for_staff(
+    cases = worklist_for_staff(
         user,
+        with_organizations=True,
         service=filters.service.upper() if filters.service else None,
         state=filters.state or None,
         overdue=filters.overdue,

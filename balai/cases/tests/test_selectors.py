@@ -12,11 +12,11 @@ from balai.cases.selectors import (
     attachment_for,
     case_for_citizen,
     case_for_staff,
-    case_for_tracking,
     cases_for_citizen,
     cases_for_staff,
     public_timeline,
     state_counts,
+    tracking_status,
 )
 from balai.cases.services import case_add_note, case_assign, case_transition
 from balai.cases.tests.factories import published_service, staff_with_role, submitted_case
@@ -130,14 +130,35 @@ def test_citizen_sees_only_own_cases(setup):
 def test_tracking_needs_the_right_code(setup):
     *_, mine, theirs = setup
     case = mine[0]
-    assert case_for_tracking(case.number, case.verification_code) == case
-    assert case_for_tracking(f" {case.number.lower()} ", case.verification_code.lower()) == case
-    assert case_for_tracking(case.number, mine[1].verification_code) is None
-    assert case_for_tracking(case.number, "") is None
-    assert case_for_tracking("NOPE-2026-000001", case.verification_code) is None
-    assert case_for_tracking(case.number, "<script>") is None
-    assert case_for_tracking("x" * 10000, "y" * 10000) is None
-    assert case_for_tracking(None, None) is None
+    assert tracking_status(case.number, case.verification_code).number == case.number
+    assert tracking_status(f" {case.number.lower()} ", case.verification_code.lower()).number == case.number
+    assert tracking_status(case.number, mine[1].verification_code) is None
+    assert tracking_status(case.number, "") is None
+    assert tracking_status("NOPE-2026-000001", case.verification_code) is None
+    assert tracking_status(case.number, "<script>") is None
+    assert tracking_status("x" * 10000, "y" * 10000) is None
+    assert tracking_status(None, None) is None
+
+
+def test_tracking_status_shows_public_steps_only_in_the_active_language(setup):
+    from django.utils import translation
+
+    service, other, verifier, mine, theirs = setup
+    case = mine[0]
+    case_add_note(actor=verifier, case=case, body="internal", is_public=False)
+    case_add_note(actor=verifier, case=case, body="public reply", is_public=True)
+    case = case_transition(actor=verifier, case=case, transition="start_verification")
+    with translation.override("id"):
+        tracked = tracking_status(case.number, case.verification_code)
+    assert [s.kind for s in tracked.steps] == ["submission", "transition"]  # no notes, no replies
+    assert tracked.steps[1].state_name == case.state.public_name or case.state.name
+    assert tracked.state_code == case.state.code and tracked.service_code == "SKTM"
+    assert tracked.submitted_at.tzinfo is not None and tracked.due_at.tzinfo is not None
+    assert not tracked.paused and tracked.closed_at is None
+    with translation.override("en"):
+        english = tracking_status(case.number, case.verification_code)
+    assert english.state_name == (case.state.public_name_en or case.state.name_en or english.state_name)
+    assert english.service_name == (service.name_en or service.name)
 
 
 def test_public_timeline_hides_internal_entries(setup):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms, template
 from django.core.paginator import Page
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -42,3 +44,34 @@ def has_required_fields(form: forms.BaseForm) -> bool:
 def page_range(page_obj: Page, on_each_side: int = 2, on_ends: int = 1) -> list[object]:
     """Page numbers with ellipses for long lists: 1 … 4 5 [6] 7 8 … 20."""
     return list(page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=on_each_side, on_ends=on_ends))
+
+
+def _option_attrs(attrs: dict[str, object]) -> str:
+    out = []
+    for name, value in attrs.items():
+        if value is False or value is None:
+            continue
+        out.append(format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value))
+    return "".join(out)
+
+
+@register.filter
+def select_options(optgroups: list[tuple[object, list[dict[str, object]], int]]) -> str:
+    """The ``<option>`` elements of a select widget, built in Python: the template loop cost ~30 µs per
+    option and the worklist's filters alone have sixty."""
+    parts: list[str] = []
+    for group_name, options, _index in optgroups:
+        if group_name:
+            parts.append(format_html('<optgroup label="{}">', group_name))
+        for option in options:
+            parts.append(
+                format_html(
+                    '<option value="{}"{}>{}</option>',
+                    str(option["value"]),
+                    mark_safe(_option_attrs(option["attrs"])),  # noqa: S308 - built with format_html above
+                    option["label"],
+                )
+            )
+        if group_name:
+            parts.append("</optgroup>")
+    return mark_safe("\n".join(parts))  # noqa: S308 - every part is escaped by format_html
