@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 import time
-from urllib.parse import quote
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.files.storage import default_storage
