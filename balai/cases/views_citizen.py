@@ -28,7 +28,7 @@ from balai.cases.selectors import (
     public_timeline,
 )
 from balai.cases.services import MAX_TEXT_LENGTH, case_reply, case_transition
-from balai.cases.services_apply import drafts_for_citizen
+from balai.cases.services.apply import drafts_for_citizen
 from balai.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from balai.services.formdefs.display import display_answers
 from balai.services.formdefs.uploads import clean_original_name

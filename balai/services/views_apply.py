@@ -19,7 +19,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from balai.cases import services_apply as apply
+from balai.cases.services import apply
 from balai.core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from balai.services import selectors
 from balai.services.fees import compute_fee

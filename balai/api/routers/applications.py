@@ -17,7 +17,7 @@ from balai.api.errors import responses
 from balai.api.pagination import PageOut, PageQuery, paginate
 from balai.api.scopes import register_scope
 from balai.cases.selectors import cases_for_citizen, public_timeline, tracking_status
-from balai.cases.services_apply import application_submit, upload_create
+from balai.cases.services.apply import application_submit, upload_create
 from balai.cases.views_track import rate_limited
 from balai.core.exceptions import NotFound, RateLimited, ValidationFailed
 from balai.services.selectors import public_service

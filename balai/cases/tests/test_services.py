@@ -250,7 +250,7 @@ def test_simple_workflow_end_to_end_closes_the_case(service, verifier, approver)
 def test_transition_publishes_events_and_closed_on_final_state(service, verifier):
     case = submitted_case(service=service)
     case_transition(actor=verifier, case=case, transition="start_verification")
-    with mock.patch("balai.cases.services.publish") as publish:
+    with mock.patch("balai.cases.services.transition.publish") as publish:
         case_transition(actor=verifier, case=case, transition="reject_at_verification", comment="Berkas palsu")
     names = [c.args[0] for c in publish.call_args_list]
     assert names == ["case.transitioned", "case.closed"]

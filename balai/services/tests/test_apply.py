@@ -154,7 +154,7 @@ def test_whole_journey_draft_continue_review_submit_receipt(client, citizen, ser
 
 
 def test_draft_submit_is_idempotent_in_the_service(citizen, service):
-    from balai.cases import services_apply
+    from balai.cases.services import apply as services_apply
 
     draft = services_apply.draft_save(actor=citizen, service=service, answers=answers())
     services_apply.upload_create(
@@ -223,7 +223,7 @@ def test_bad_files_are_refused(client, citizen, service, name, content, message)
 
 
 def test_another_users_draft_is_404(client, service):
-    from balai.cases import services_apply
+    from balai.cases.services import apply as services_apply
 
     owner = UserFactory(citizen=True)
     draft = services_apply.draft_save(actor=owner, service=service, answers={"child_name": "A"})
@@ -240,7 +240,7 @@ def test_another_users_draft_is_404(client, service):
 
 
 def test_draft_under_another_service_code_is_404(client, citizen, service):
-    from balai.cases import services_apply
+    from balai.cases.services import apply as services_apply
 
     draft = services_apply.draft_save(actor=citizen, service=service, answers={})
     other = make_service()
@@ -266,7 +266,7 @@ def test_remove_upload_and_delete_draft(client, citizen, service):
 
 
 def test_draft_keeps_its_version_when_the_form_changes(client, citizen, service):
-    from balai.cases import services_apply
+    from balai.cases.services import apply as services_apply
 
     draft = services_apply.draft_save(actor=citizen, service=service, answers=answers())
     services_apply.upload_create(

@@ -1,0 +1,40 @@
+"""Writes of the case engine, one module per concern; everything is importable from here.
+
+``case_transition`` (``transition.py``) is the one function that changes a case's state."""
+
+from balai.cases.services.activity import case_add_note, case_assign, case_reply
+from balai.cases.services.common import (
+    ASSIGNING_ROLES,
+    FILING_ROLES,
+    MAX_FEE_AMOUNT,
+    MAX_TEXT_LENGTH,
+    VERIFICATION_ALPHABET,
+    VERIFICATION_CODE_LENGTH,
+    event_payload,
+)
+from balai.cases.services.create import case_create
+from balai.cases.services.numbering import format_case_number, new_verification_code, next_sequence
+from balai.cases.services.routing import route_case, village_office_for
+from balai.cases.services.transition import actor_may_take, case_transition, may_see_case
+
+__all__ = [
+    "ASSIGNING_ROLES",
+    "FILING_ROLES",
+    "MAX_FEE_AMOUNT",
+    "MAX_TEXT_LENGTH",
+    "VERIFICATION_ALPHABET",
+    "VERIFICATION_CODE_LENGTH",
+    "actor_may_take",
+    "case_add_note",
+    "case_assign",
+    "case_create",
+    "case_reply",
+    "case_transition",
+    "event_payload",
+    "format_case_number",
+    "may_see_case",
+    "new_verification_code",
+    "next_sequence",
+    "route_case",
+    "village_office_for",
+]
