@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from balai.documents.models import (
     _PUBLIC_ID_ALPHABET,
@@ -134,15 +134,22 @@ def documents_for_case_citizen(user: Any, case: Any) -> list[IssuedDocument]:
 # --- staff -----------------------------------------------------------------------------------------------------
 
 
-def documents_for_staff(user: Any) -> QuerySet[IssuedDocument]:
-    """Documents issued by the agencies ``user`` works for, or by the units below them; all for platform
-    administrators; none for anyone else."""
+def _staff_scope(user: Any) -> set[int] | None:
+    """Ids of the agencies whose documents ``user`` may see as staff; None for platform administrators (all)."""
     if is_platform_admin(user):
+        return None
+    return organization_ids_for(user)
+
+
+def documents_for_staff(user: Any) -> QuerySet[IssuedDocument]:
+    """Documents issued by the agencies ``user`` works for (or the units below them), or issued for a case of
+    those agencies; all for platform administrators; none for anyone else."""
+    ids = _staff_scope(user)
+    if ids is None:
         return _public_queryset()
-    ids = organization_ids_for(user)
     if not ids:
         return IssuedDocument.objects.none()
-    return _public_queryset().filter(organization_id__in=ids)
+    return _public_queryset().filter(Q(organization_id__in=ids) | Q(case__organization_id__in=ids))
 
 
 def document_for_staff(user: Any, public_id: Any) -> IssuedDocument | None:
@@ -152,28 +159,32 @@ def document_for_staff(user: Any, public_id: Any) -> IssuedDocument | None:
 
 
 def _staff_actions(user: Any, documents: list[IssuedDocument]) -> None:
-    """Set ``can_revoke`` and ``can_reissue`` on each document (what the case page offers)."""
+    """Set ``can_revoke`` and ``can_reissue`` on each document (what the case page offers). The services check
+    again; this only decides which buttons to show."""
     from balai.documents.services import may_revoke
 
-    decided: dict[tuple[int, str], bool] = {}
+    allowed_in: dict[int, bool] = {}
     for document in documents:
-        allowed = False
-        if document.status == DocumentStatus.VALID:
-            key = (document.organization_id, document.status)
-            if key not in decided:
-                decided[key] = bool(may_revoke(user, document))
-            allowed = decided[key]
-        document.can_revoke = allowed  # type: ignore[attr-defined]
-        document.can_reissue = allowed  # type: ignore[attr-defined]
+        if document.organization_id not in allowed_in:
+            allowed_in[document.organization_id] = bool(may_revoke(user, document))
+        allowed = allowed_in[document.organization_id]
+        document.can_revoke = allowed and document.status == DocumentStatus.VALID  # type: ignore[attr-defined]
+        document.can_reissue = (  # type: ignore[attr-defined]
+            allowed and document.status != DocumentStatus.REPLACED and document.case_id is not None
+        )
 
 
 def documents_for_case_staff(user: Any, case: Any) -> list[IssuedDocument]:
     """The documents of ``case`` that ``user`` may see as staff, each with ``can_revoke``/``can_reissue``."""
     if case is None:
         return []
-    documents = list(documents_for_staff(user).filter(case_id=case.pk).order_by("issued_at", "id"))
-    _staff_actions(user, documents)
-    return documents
+    ids = _staff_scope(user)
+    documents = _public_queryset().filter(case_id=case.pk)
+    if ids is not None and case.organization_id not in ids:
+        documents = documents.filter(organization_id__in=ids) if ids else documents.none()
+    result = list(documents.order_by("issued_at", "id"))
+    _staff_actions(user, result)
+    return result
 
 
 # --- checking an uploaded file ---------------------------------------------------------------------------------

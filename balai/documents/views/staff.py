@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from balai.core.exceptions import BalaiError, NotFound, PermissionDenied
+from balai.core.exceptions import BalaiError, NotFound, PermissionDenied, ValidationFailed
 from balai.documents.forms import ReissueForm, RevokeForm
 from balai.documents.models import DocumentStatus, IssuedDocument
 from balai.documents.selectors import document_for_staff, public_facts
@@ -44,13 +44,15 @@ def back_url(document: IssuedDocument) -> str:
     return reverse("verify:document", args=[document.public_id])
 
 
-def _form_error(form: Any, exc: BalaiError) -> None:
+def _form_error(form: Any, exc: BalaiError) -> int:
+    """Show a service error on the form; the status of the page (a refused value is a 400 like a form error)."""
     if exc.fields:
         for name, msgs in exc.fields.items():
             for msg in msgs:
                 form.add_error(name if name in form.fields else None, msg)
     else:
         form.add_error(None, str(exc.message))
+    return 400 if isinstance(exc, ValidationFailed) else exc.status
 
 
 def _render(request: HttpRequest, template: str, document: IssuedDocument, form: Any, *, status: int) -> HttpResponse:
@@ -78,7 +80,7 @@ def revoke(request: HttpRequest, public_id: str) -> HttpResponse:
 
     document = _document(request, public_id)
     _require_may_revoke(request, document)
-    form = RevokeForm(request.POST or None)
+    form = RevokeForm(request.POST if request.method == "POST" else None)
     if request.method != "POST":
         return _render(request, "documents/staff/revoke.html", document, form, status=200)
     if document.status != DocumentStatus.VALID:
@@ -93,8 +95,8 @@ def revoke(request: HttpRequest, public_id: str) -> HttpResponse:
         except NotFound:
             raise Http404 from None
         except BalaiError as exc:
-            _form_error(form, exc)
-            return _render(request, "documents/staff/revoke.html", document, form, status=exc.status)
+            status = _form_error(form, exc)
+            return _render(request, "documents/staff/revoke.html", document, form, status=status)
         messages.success(request, _("Document %(number)s is revoked.") % {"number": document.number})
         return redirect(back_url(document))
     return _render(request, "documents/staff/revoke.html", document, form, status=400)
@@ -109,12 +111,12 @@ def reissue(request: HttpRequest, public_id: str) -> HttpResponse:
 
     document = _document(request, public_id)
     _require_may_revoke(request, document)
-    form = ReissueForm(request.POST or None)
+    form = ReissueForm(request.POST if request.method == "POST" else None)
     if request.method != "POST":
         return _render(request, "documents/staff/reissue.html", document, form, status=200)
-    if document.status != DocumentStatus.VALID:
+    if document.status == DocumentStatus.REPLACED:
         form.is_valid()
-        form.add_error(None, _("This document is no longer valid: it cannot be reissued."))
+        form.add_error(None, _("This document was already replaced by a newer one: it cannot be reissued."))
         return _render(request, "documents/staff/reissue.html", document, form, status=409)
     if form.is_valid():
         try:
@@ -124,8 +126,8 @@ def reissue(request: HttpRequest, public_id: str) -> HttpResponse:
         except NotFound:
             raise Http404 from None
         except BalaiError as exc:
-            _form_error(form, exc)
-            return _render(request, "documents/staff/reissue.html", document, form, status=exc.status)
+            status = _form_error(form, exc)
+            return _render(request, "documents/staff/reissue.html", document, form, status=status)
         messages.success(
             request,
             _("Document %(old)s is replaced by the new document %(new)s.")
