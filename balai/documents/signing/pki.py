@@ -75,7 +75,17 @@ def resolve_in_pki(relative: str) -> Path:
 
 
 def _private_dir(path: Path) -> None:
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """Create ``path`` and any missing folder above it with mode 0700 (existing parents keep theirs: VAR_DIR
+    is the operator's), and make ``path`` itself 0700."""
+    missing: list[Path] = []
+    current = path
+    while not current.exists() and current != current.parent:
+        missing.append(current)
+        current = current.parent
+    for folder in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            folder.mkdir(mode=0o700)
+        os.chmod(folder, 0o700)
     os.chmod(path, 0o700)
 
 

@@ -326,11 +326,31 @@ class TestRegistry:
 @pytest.mark.django_db
 @pytest.mark.skipif(shutil.which(PDFSIG) is None, reason="poppler's pdfsig is not installed")
 class TestPdfsig:
-    def _pdfsig(self, tmp_path, data: bytes) -> str:
+    def _pdfsig(self, tmp_path, data: bytes, *options: str) -> str:
         path = tmp_path / "dokumen.pdf"
         path.write_bytes(data)
-        result = subprocess.run([PDFSIG, str(path)], capture_output=True, text=True, timeout=60, check=False)  # noqa: S603
+        result = subprocess.run(  # noqa: S603 - fixed binary, our own arguments
+            [PDFSIG, *options, str(path)], capture_output=True, text=True, timeout=60, check=False
+        )
         return result.stdout + result.stderr
+
+    @pytest.mark.skipif(shutil.which("certutil") is None, reason="NSS's certutil (libnss3-tools) is not installed")
+    def test_pdfsig_trusts_the_signature_once_the_root_is_in_its_nss_database(
+        self, signing_org, sample_pdf, tmp_path, demo_pki
+    ):
+        certutil = shutil.which("certutil")
+        database = f"sql:{tmp_path / 'nssdb'}"
+        (tmp_path / "nssdb").mkdir()
+        for arguments in (
+            ["-N", "-d", database, "--empty-password"],
+            ["-A", "-d", database, "-n", "Balai Demo Root CA", "-t", ",C,", "-i", str(demo_pki.root_certificate_path)],
+        ):
+            subprocess.run([certutil, *arguments], check=True, capture_output=True, timeout=60)  # noqa: S603
+
+        output = self._pdfsig(tmp_path, sign_pdf(sample_pdf, organization=signing_org).data, "-nssdir", database)
+
+        assert "Signature Validation: Signature is Valid." in output
+        assert "Certificate Validation: Certificate is Trusted." in output
 
     def test_pdfsig_finds_a_valid_signature_over_the_whole_document(self, signing_org, sample_pdf, tmp_path):
         output = self._pdfsig(tmp_path, sign_pdf(sample_pdf, organization=signing_org).data)

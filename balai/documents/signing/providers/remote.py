@@ -106,6 +106,10 @@ def _service_message(body: bytes) -> str:
     return text[:ERROR_TEXT_MAX]
 
 
+def _fingerprint(value: Any) -> str:
+    return str(value or "").strip().lower().replace(":", "")
+
+
 @register("remote")
 class RemoteBackend(SigningBackend):
     verbose_name = gettext_lazy("Remote signing service")
@@ -146,6 +150,11 @@ class RemoteBackend(SigningBackend):
         if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout <= MAX_TIMEOUT:
             errors.setdefault("timeout", []).append(
                 _("Enter a number of seconds from 1 to %(max)s.") % {"max": MAX_TIMEOUT}
+            )
+        pin = _fingerprint(config.get("certificate_sha256"))
+        if pin and (len(pin) != 64 or any(c not in "0123456789abcdef" for c in pin)):
+            errors.setdefault("certificate_sha256", []).append(
+                _("Give the SHA-256 fingerprint of the signing certificate: 64 hexadecimal digits.")
             )
         ca_file = config.get("ca_file")
         if ca_file not in (None, "") and (not isinstance(ca_file, str) or not Path(ca_file).is_absolute()):
@@ -302,7 +311,7 @@ class RemoteBackend(SigningBackend):
                 detail=f"{url}: {report.codes}",
                 code="signing_failed",
             )
-        pinned = (self.profile.certificate_sha256 or "").strip().lower().replace(":", "")
+        pinned = _fingerprint(self.config.get("certificate_sha256") or self.profile.certificate_sha256)
         if pinned and report.certificate_sha256 != pinned:
             raise self.unavailable(
                 _("The signing service signed with another certificate than the one registered for %(agency)s.")
