@@ -107,6 +107,9 @@ class DocumentTemplateAdmin(admin.ModelAdmin):
         (_("Signing official"), {"fields": ("signer_name", "signer_position", "signer_nip", "place")}),
     )
 
+    def get_inlines(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        return [VersionInline] if obj is not None else []
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         # The code names the numbering scope of issued documents: fixed once created.
         return ("code", "version", "placeholders") if obj is not None else ("version", "placeholders")
@@ -124,9 +127,6 @@ class DocumentTemplateAdmin(admin.ModelAdmin):
         saved = services.document_template_save(actor=request.user, template=target, data=data)
         obj.pk = saved.pk
         obj.__dict__.update({k: v for k, v in saved.__dict__.items() if not k.startswith("_")})
-
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        """Versions are written by the service; the inline is read only."""
 
     def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         try:
