@@ -22,6 +22,7 @@ from typing import Any, ClassVar, TypeVar
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from django.conf import settings
+from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -66,6 +67,11 @@ def certificate_pem(certificate: x509.Certificate) -> str:
 def subject_text(certificate: x509.Certificate) -> str:
     """The subject as ``CN=...,O=...,C=ID`` (RFC 4514, the form pdfsig prints)."""
     return certificate.subject.rfc4514_string()
+
+
+def display_date(moment: datetime.datetime) -> str:
+    """A date as people read it in the active language: "23 November 2029" (Indonesian month names in id)."""
+    return formats.date_format(timezone.localtime(moment), "j F Y")
 
 
 def read_secret(name: str) -> str | None:

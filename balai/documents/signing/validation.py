@@ -32,7 +32,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from balai.documents.signing import pki
-from balai.documents.signing.base import certificate_sha256, subject_text
+from balai.documents.signing.base import certificate_sha256, display_date, subject_text
 from balai.documents.signing.pades import to_asn1_certificate
 
 logger = logging.getLogger("balai.documents.signing")
@@ -85,9 +85,10 @@ def _root_files() -> list[Path]:
     configured = getattr(settings, "BALAI_SIGNING_TRUST_ROOTS", None) or []
     if isinstance(configured, str | Path):
         configured = [configured]
-    files = [pki.root_certificate_path()]
-    files += [Path(p) for p in configured if str(p).strip()]
-    return files
+    # The demo root is trusted automatically outside production only: a demo folder left over from a trial
+    # must not make demo-signed files look genuine on a live installation (list it explicitly if wanted).
+    demo = [] if getattr(settings, "BALAI_ENV", "") == "production" else [pki.root_certificate_path()]
+    return [*demo, *(Path(p) for p in configured if str(p).strip())]
 
 
 def _stamp(path: Path) -> tuple[str, int, int] | None:
@@ -99,8 +100,9 @@ def _stamp(path: Path) -> tuple[str, int, int] | None:
 
 
 def trust_roots() -> list[x509.Certificate]:
-    """The certificates a signature must chain to: the demo root if present and the configured PEM files
-    (each may hold several certificates). Unreadable files are logged and skipped."""
+    """The certificates a signature must chain to: the demo root if present (not in production) and the PEM or
+    DER files of ``BALAI_SIGNING_TRUST_ROOTS`` (a PEM file may hold several). Unreadable files are logged and
+    skipped."""
     files = _root_files()
     key = tuple(_stamp(p) for p in files)
     with _roots_lock:
@@ -109,9 +111,10 @@ def trust_roots() -> list[x509.Certificate]:
         return list(cached)
     roots: list[x509.Certificate] = []
     seen: set[bytes] = set()
+    demo_root = pki.root_certificate_path()
     for index, path in enumerate(files):
         if key[index] is None:
-            if index > 0:  # the demo root is optional; a configured root that is missing is a mistake
+            if path != demo_root:  # the demo root is optional; a configured root that is missing is a mistake
                 logger.error("trust root file missing", extra={"path": str(path)})
             continue
         try:
@@ -328,14 +331,13 @@ def _explain_untrusted(
         report.certificate_expired = True
         report.add(
             "certificate_expired",
-            _("The signing certificate expired on %(date)s.")
-            % {"date": certificate.not_valid_after_utc.date().isoformat()},
+            _("The signing certificate expired on %(date)s.") % {"date": display_date(certificate.not_valid_after_utc)},
         )
     elif certificate.not_valid_before_utc > now:
         report.add(
             "certificate_not_yet_valid",
             _("The signing certificate is not valid before %(date)s.")
-            % {"date": certificate.not_valid_before_utc.date().isoformat()},
+            % {"date": display_date(certificate.not_valid_before_utc)},
         )
     else:
         report.add(

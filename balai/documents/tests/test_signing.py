@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import random
 import re
@@ -10,6 +11,7 @@ import subprocess
 
 import pytest
 from cryptography.hazmat.primitives import hashes
+from django.utils import timezone
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -18,6 +20,7 @@ from balai.documents.models import SigningProvider
 from balai.documents.signing import (
     SIGNATURE_FIELD_NAME,
     SigningError,
+    pades,
     pki,
     register,
     sign_pdf,
@@ -46,6 +49,19 @@ def _append_incremental_update(data: bytes) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _sign_with_old_certificate(pdf: bytes, root_key, root_certificate) -> bytes:
+    """Signed with a certificate issued four years ago (expired a year ago), as an old document would be."""
+    key, certificate = pki.make_agency_certificate(
+        root_key,
+        root_certificate,
+        common_name="Dinas Lama",
+        organization_name="Kabupaten Uji",
+        now=timezone.now() - datetime.timedelta(days=4 * 365),
+    )
+    signer = pades.PreloadedKeySigner(pades.KeyMaterial(key, certificate, (root_certificate,)))
+    return pades.sign_with_signer(pdf, signer)
 
 
 @pytest.mark.django_db
@@ -168,6 +184,36 @@ class TestSignAndValidate:
 
         assert [c.subject for c in trust_roots()] == [demo_pki.root_certificate.subject]
         assert validate_pdf(signed.data).trusted is True
+
+    def test_the_demo_root_is_not_trusted_in_production_unless_listed(
+        self, signing_org, sample_pdf, settings, demo_pki
+    ):
+        signed = sign_pdf(sample_pdf, organization=signing_org).data
+        settings.BALAI_ENV = "production"
+
+        assert trust_roots() == []
+        assert validate_pdf(signed).codes == ["untrusted"]
+        settings.BALAI_SIGNING_TRUST_ROOTS = [str(demo_pki.root_certificate_path)]
+        assert validate_pdf(signed).ok
+
+    def test_a_signature_whose_certificate_has_expired_since_says_so(self, sample_pdf, demo_pki):
+        signed = _sign_with_old_certificate(sample_pdf, demo_pki.root_key, demo_pki.root_certificate)
+
+        report = validate_pdf(signed)
+
+        assert report.intact and report.covers_whole_file
+        assert report.trusted is False
+        assert report.certificate_expired is True
+        assert report.codes == ["certificate_expired"]
+
+    def test_an_expired_certificate_from_an_unknown_root_is_untrusted_not_expired(self, sample_pdf):
+        stranger = pki.make_root("Kabupaten Palsu")
+        signed = _sign_with_old_certificate(sample_pdf, *stranger)
+
+        report = validate_pdf(signed)
+
+        assert report.certificate_expired is False
+        assert report.codes == ["untrusted"]
 
     def test_a_missing_configured_root_file_is_skipped(self, settings, tmp_path, demo_pki):
         settings.BALAI_SIGNING_TRUST_ROOTS = [str(tmp_path / "missing.pem")]

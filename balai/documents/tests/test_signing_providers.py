@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from balai.documents.models import SigningProvider
 from balai.documents.signing import SigningError, pades, pki, register, sign_pdf, validate_pdf
-from balai.documents.signing.base import certificate_sha256
+from balai.documents.signing.base import certificate_sha256, display_date
 from balai.documents.signing.providers.remote import encode_multipart
 from balai.organizations.tests.factories import OrganizationFactory
 
@@ -124,7 +124,7 @@ class TestPkcs12:
             sign_pdf(sample_pdf, organization=agency)
 
         assert caught.value.code == "signing_certificate_expired"
-        assert expired.not_valid_after_utc.date().isoformat() in str(caught.value.message)
+        assert display_date(expired.not_valid_after_utc) in str(caught.value.message)
 
     def test_a_replaced_file_is_picked_up_without_a_restart(self, p12_agency, sample_pdf, demo_pki, monkeypatch):
         agency, _profile, path = p12_agency

@@ -16,6 +16,7 @@ from balai.documents.signing.base import (
     SigningBackend,
     certificate_pem,
     certificate_sha256,
+    display_date,
     subject_text,
 )
 
@@ -64,14 +65,14 @@ class LocalKeyBackend(SigningBackend):
                     "The signing certificate of %(agency)s expired on %(date)s. An administrator has to install "
                     "a renewed certificate."
                 )
-                % {"agency": self.agency_name, "date": certificate.not_valid_after_utc.date().isoformat()},
+                % {"agency": self.agency_name, "date": display_date(certificate.not_valid_after_utc)},
                 detail=f"certificate {certificate_sha256(certificate)} expired",
                 code="signing_certificate_expired",
             )
         if certificate.not_valid_before_utc > now:
             raise self.unavailable(
                 _("The signing certificate of %(agency)s is not valid before %(date)s.")
-                % {"agency": self.agency_name, "date": certificate.not_valid_before_utc.date().isoformat()},
+                % {"agency": self.agency_name, "date": display_date(certificate.not_valid_before_utc)},
                 detail=f"certificate {certificate_sha256(certificate)} not yet valid",
                 code="signing_certificate_not_yet_valid",
             )
