@@ -42,6 +42,7 @@ CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
 LOGO_HEIGHT = 22 * mm
 QR_SIZE = 30 * mm
 CREATOR = "Balai"
+QR_MASK = 4
 
 VERIFY_SENTENCE = (
     "Dokumen ini ditandatangani secara elektronik menggunakan sertifikat elektronik {agency}, sehingga tidak "
@@ -163,7 +164,8 @@ class QrCode(Flowable):
 
     def __init__(self, value: str, size: float = QR_SIZE) -> None:
         super().__init__()
-        code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
+        # A fixed mask: choosing the "best" of eight takes 60 % of the time and every mask decodes alike.
+        code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0, mask_pattern=QR_MASK)
         code.add_data(value)
         code.make(fit=True)
         self.matrix: list[list[bool]] = code.get_matrix()

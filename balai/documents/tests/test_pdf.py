@@ -20,7 +20,7 @@ from balai.documents.pdf import (
     render_receipt,
     to_pdf_text,
 )
-from balai.documents.pdf.common import QrCode
+from balai.documents.pdf.common import QR_MASK, QrCode
 from balai.documents.templating import TableBlock, TextBlock
 from balai.documents.tests.factories import pdf_text
 
@@ -100,7 +100,7 @@ def test_markup_in_data_is_printed_literally():
 
 
 def test_the_qr_code_encodes_the_verification_address():
-    expected = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+    expected = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, mask_pattern=QR_MASK)
     expected.add_data(URL)
     expected.make(fit=True)
     assert QrCode(URL).matrix == expected.get_matrix()
