@@ -16,3 +16,7 @@ class CasesConfig(AppConfig):
         register("case.note_added", _("Note added to a case"))
         register("case.replied", _("Applicant replied on a case"))
         register("case.document_downloaded", _("Opened a document of a case"))
+        register("case.deadline_extended", _("Time limit of a case extended"))
+        register("case.draft_created", _("Application draft started"))
+        register("case.draft_saved", _("Application draft saved"))
+        register("case.draft_deleted", _("Application draft deleted"))

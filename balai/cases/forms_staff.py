@@ -115,6 +115,17 @@ class NoteForm(forms.Form):
     use_required_attribute = False
 
 
+class ExtendDeadlineForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    reason = forms.CharField(
+        label=_("Reason for the applicant"),
+        max_length=MAX_TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The applicant sees this text with the new due date."),
+    )
+    use_required_attribute = False
+
+
 class AssignForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     assignee = forms.ChoiceField(label=_("Assign to"))

@@ -13,9 +13,17 @@ from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone, translation
 
-from balai.cases.models import Attachment, Case, TimelineEntry, WorkflowState, WorkflowTransition
+from balai.cases.models import (
+    Attachment,
+    Case,
+    Confidentiality,
+    TimelineEntry,
+    WorkflowState,
+    WorkflowTransition,
+)
 from balai.cases.services import (
     ASSIGNING_ROLES,
+    CONFIDENTIAL_ROLES,
     FILING_ROLES,
     VERIFICATION_ALPHABET,
     VERIFICATION_CODE_LENGTH,
@@ -177,9 +185,21 @@ def _scope_parts(user: Any, scope: StaffScope | None = None) -> list[QuerySet[Ca
     ids = set(scope.organization_ids) if scope is not None else organization_ids_for(user)
     if not ids:
         return []
+    full = (
+        scope.organization_ids_with(CONFIDENTIAL_ROLES)
+        if scope is not None
+        else organization_ids_for(user, roles=CONFIDENTIAL_ROLES)
+    )
+    responsible = Case.objects.filter(organization_id__in=ids)
+    assessing = Case.objects.filter(assessing_organization_id__in=ids).exclude(organization_id__in=ids)
+    if full == ids:
+        return [responsible, assessing]
+    # Confidential cases only where the person holds a confidential role, or when assigned to them. The
+    # worklist indexes carry both columns, so the filter stays inside an index-only scan.
+    hidden = Q(confidentiality=Confidentiality.CONFIDENTIAL) & ~Q(assigned_to_id=user.pk)
     return [
-        Case.objects.filter(organization_id__in=ids),
-        Case.objects.filter(assessing_organization_id__in=ids).exclude(organization_id__in=ids),
+        responsible.exclude(hidden & ~Q(organization_id__in=full)),
+        assessing.exclude(hidden & ~Q(assessing_organization_id__in=full)),
     ]
 
 
@@ -206,7 +226,15 @@ def cases_for_staff(
         ids = organization_ids_for(user)
         if not ids:
             return Case.objects.none()
+        full = organization_ids_for(user, roles=CONFIDENTIAL_ROLES)
         qs = _base().filter(Q(organization_id__in=ids) | Q(assessing_organization_id__in=ids))
+        if full != ids:
+            qs = qs.filter(
+                ~Q(confidentiality=Confidentiality.CONFIDENTIAL)
+                | Q(assigned_to_id=user.pk)
+                | Q(organization_id__in=full)
+                | Q(assessing_organization_id__in=full)
+            )
     qs = _apply_filters(
         qs,
         state=state,

@@ -15,6 +15,7 @@ urlpatterns: list = [
     path("<str:number>/langkah/", views.case_transition_view, name="transition"),
     path("<str:number>/catatan/", views.case_note_view, name="note"),
     path("<str:number>/penugasan/", views.case_assign_view, name="assign"),
+    path("<str:number>/perpanjangan/", views.case_extend_view, name="extend"),
     path("<str:number>/nik/", views.case_unmask_nik, name="unmask_nik"),
     path("<str:number>/dokumen/<int:attachment_id>/", views.case_document, name="document"),
 ]

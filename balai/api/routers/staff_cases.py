@@ -18,6 +18,7 @@ from balai.api.scopes import register_scope
 from balai.cases.models import Case
 from balai.cases.selectors import allowed_transitions, cases_for_staff, staff_timeline, worklist_for_staff
 from balai.cases.services import MAX_FEE_AMOUNT, MAX_TEXT_LENGTH, case_transition
+from balai.cases.services.deadline import case_extend_deadline
 from balai.core.exceptions import NotFound, PermissionDenied
 from balai.organizations.models import Organization
 from balai.services.formdefs import display_answer, field_specs
@@ -186,6 +187,13 @@ class TransitionIn(Schema):
     )
 
 
+class ExtendIn(Schema):
+    reason: str = Field(max_length=MAX_TEXT_LENGTH, description="Why more time is needed; the applicant sees it.")
+    expected_version: int | None = Field(
+        None, ge=1, description="The case's version you saw; a different current version answers 409."
+    )
+
+
 def _masked_answers(case: Case) -> dict[str, Any]:
     definition = case.service_version.form_definition if case.service_version_id else {}
     answers = dict(case.answers or {})
@@ -261,6 +269,20 @@ def staff_case_transition(request: HttpRequest, number: str, payload: Transition
         fee_amount=payload.fee_amount,
         expected_version=payload.expected_version,
         assessing_organization=assessing,
+    )
+    return _detail(user, _case(user, case.number))
+
+
+@router.post(
+    "/cases/{number}/extend",
+    response=responses(CaseDetailOut, 401, 403, 404, 409, 422),
+    url_name="staff-case-extend",
+    summary="Extend the time limit once by the service's extension (with a reason the applicant sees)",
+)
+def staff_case_extend(request: HttpRequest, number: str, payload: ExtendIn) -> Case:
+    user = _staff(request)
+    case = case_extend_deadline(
+        actor=user, case=_case(user, number), reason=payload.reason, expected_version=payload.expected_version
     )
     return _detail(user, _case(user, case.number))
 

@@ -14,7 +14,13 @@ from balai.cases.models import (
     TimelineEntry,
     TimelineKind,
 )
-from balai.cases.services.common import ASSIGNING_ROLES, MAX_TEXT_LENGTH, add_attachment, event_payload
+from balai.cases.services.common import (
+    ASSIGNING_ROLES,
+    MAX_TEXT_LENGTH,
+    add_attachment,
+    event_payload,
+    staff_may_see_case,
+)
 from balai.cases.uploads import StoredFile, store_document
 from balai.core.events import publish
 from balai.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -32,7 +38,7 @@ def case_assign(*, actor: Any, case: Case, assignee: Any, expected_version: int 
         org_ids = [i for i in (locked.organization_id, locked.assessing_organization_id) if i]
         held = set().union(*(roles_in(actor, i) for i in org_ids)) if actor is not None else set()
         admin = is_platform_admin(actor)
-        if not held and not admin:
+        if not held and not admin or not staff_may_see_case(actor, locked):
             raise NotFound()
         if expected_version is not None and locked.version != expected_version:
             raise Conflict(
@@ -82,11 +88,7 @@ def _clean_body(body: Any, *, required: bool) -> str:
 
 def case_add_note(*, actor: Any, case: Case, body: str, is_public: bool) -> TimelineEntry:
     """Staff write an internal note, or (``is_public``) a message the applicant sees."""
-    if actor is None or not (
-        is_platform_admin(actor)
-        or roles_in(actor, case.organization_id)
-        or (case.assessing_organization_id and roles_in(actor, case.assessing_organization_id))
-    ):
+    if not staff_may_see_case(actor, case):
         raise NotFound()
     text = _clean_body(body, required=True)
     with transaction.atomic():

@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from balai.audit.services import audit_log
 from balai.cases.models import Case, CaseDraft, Channel
 from balai.cases.models_apply import PendingUpload
 from balai.cases.services import case_create
@@ -206,8 +207,16 @@ def draft_save(
     # Re-check with the engine: only the definition's codes are kept, every value valid.
     cleaned = clean_answers(version.form_definition, dict(answers), partial=True)
     with transaction.atomic():
+        created = draft.pk is None
         draft.answers = {**(draft.answers or {}), **cleaned}
         draft.save()
+        # Field codes only: the answers are personal data and stay in the draft itself.
+        audit_log(
+            actor=actor,
+            action="case.draft_created" if created else "case.draft_saved",
+            target=draft,
+            summary={"service": service.code, "fields": sorted(cleaned)},
+        )
     for code, uploaded in (uploads or {}).items():
         upload_create(actor=actor, service_version=version, requirement_code=code, uploaded_file=uploaded, draft=draft)
     return draft
@@ -218,6 +227,7 @@ def draft_delete(*, actor: Any, draft: CaseDraft) -> None:
         raise NotFound()
     with transaction.atomic():
         names = [u.storage_name for u in draft.uploads.filter(used_at__isnull=True)]
+        audit_log(actor=actor, action="case.draft_deleted", target=draft, summary={"files": len(names)})
         draft.delete()
     for name in names:
         _delete_file(name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -32,6 +33,7 @@ from balai.core.events import publish
 from balai.core.exceptions import PermissionDenied, ValidationFailed
 from balai.organizations.models import Organization
 from balai.organizations.scoping import can_act_on
+from balai.services.fees import compute_fee
 
 
 def _clean_walk_in(walk_in: Mapping[str, Any]) -> dict[str, str]:
@@ -56,6 +58,21 @@ def _clean_walk_in(walk_in: Mapping[str, Any]) -> dict[str, str]:
     if errors:
         raise ValidationFailed(fields=errors)
     return {"name": name, "nik": nik, "phone": phone}
+
+
+logger = logging.getLogger(__name__)
+
+
+def _fee_for(service: Any, answers: Mapping[str, Any]) -> int | None:
+    """The fee known at submission: a fixed fee, or a fee rule's result from the answers. ``None`` when
+    free or not computable yet (a rule without configuration, or answers it cannot use): the workflow's
+    fee assessment step sets it then; a citizen is never refused for a rule the agency set up wrongly."""
+    try:
+        amount = compute_fee(service, answers)
+    except ValidationFailed:
+        logger.warning("fee rule could not use the answers", extra={"service": service.code})
+        return None
+    return amount or None
 
 
 def case_create(
@@ -115,6 +132,8 @@ def case_create(
     if state is None:
         raise ValidationFailed(_("The service's workflow has no initial state; tell the administrator."))
 
+    fee_amount = _fee_for(service, answers)
+
     now = timezone.now()
     year = now.astimezone(CALENDAR_TZ).year
     with transaction.atomic():
@@ -135,6 +154,7 @@ def case_create(
             answers=answers,
             submitted_at=now,
             sla_days=service.sla_days,
+            fee_amount=fee_amount,
         )
         if walk_in_data is not None:
             case.walk_in_name = walk_in_data["name"]

@@ -20,24 +20,19 @@ from balai.cases.models import (
     TimelineKind,
     WorkflowTransition,
 )
-from balai.cases.services.common import MAX_FEE_AMOUNT, MAX_TEXT_LENGTH, add_attachment, event_payload, recompute_clock
+from balai.cases.services.common import (
+    MAX_FEE_AMOUNT,
+    MAX_TEXT_LENGTH,
+    add_attachment,
+    event_payload,
+    may_see_case,
+    recompute_clock,
+)
 from balai.cases.uploads import store_document
 from balai.core.events import publish
 from balai.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from balai.organizations.models import Organization
 from balai.organizations.scoping import is_platform_admin, roles_in
-
-
-def may_see_case(actor: Any, case: Case) -> bool:
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return False
-    if case.applicant_id is not None and case.applicant_id == actor.pk:
-        return True
-    if is_platform_admin(actor):
-        return True
-    return bool(roles_in(actor, case.organization_id)) or bool(
-        case.assessing_organization_id and roles_in(actor, case.assessing_organization_id)
-    )
 
 
 def actor_may_take(actor: Any, case: Case, transition: WorkflowTransition, *, _roles: dict | None = None) -> bool:

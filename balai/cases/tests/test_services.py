@@ -566,3 +566,14 @@ def test_reply_refusals(service, verifier):
     case_transition(actor=verifier, case=case, transition="reject_at_verification", comment="x")
     with pytest.raises(Conflict):
         case_reply(actor=case.applicant, case=case, body="Kenapa?")
+
+
+def test_fee_known_at_submission_is_recorded_on_the_case():
+    from balai.services.models import FeeKind
+
+    fixed = submitted_case(service=published_service(fee_kind=FeeKind.FIXED, fee_amount=75_000))
+    free = submitted_case(service=published_service(fee_kind=FeeKind.FREE))
+    unconfigured_rule = submitted_case(service=published_service(fee_kind=FeeKind.RULE, fee_rule="retribusi_pbg"))
+    assert fixed.fee_amount == 75_000
+    assert free.fee_amount is None
+    assert unconfigured_rule.fee_amount is None  # set by the fee assessment step, never blocks the citizen

@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -20,6 +21,7 @@ from balai.accounts.services.profile import may_unmask_nik, nik_unmask
 from balai.audit.services import audit_log
 from balai.cases.forms_staff import (
     AssignForm,
+    ExtendDeadlineForm,
     NoteForm,
     TransitionForm,
 )
@@ -29,6 +31,7 @@ from balai.cases.selectors import (
     staff_timeline,
 )
 from balai.cases.services import case_add_note, case_assign, case_transition
+from balai.cases.services.deadline import case_extend_deadline, extension_days, may_extend_deadline
 from balai.cases.views_staff.common import (
     colleagues_in,
     form_error,
@@ -73,6 +76,7 @@ def _render_case(
     transition_form: TransitionForm | None = None,
     note_form: NoteForm | None = None,
     assign_form: AssignForm | None = None,
+    extend_form: ExtendDeadlineForm | None = None,
     error: str = "",
     unmasked_nik: str = "",
 ) -> HttpResponse:
@@ -123,6 +127,9 @@ def _render_case(
             "note_form": note_form or NoteForm(),
             "assign_form": assign_form,
             "can_claim": case.closed_at is None and case.assigned_to_id != user.pk,
+            "extend_form": extend_form
+            or (ExtendDeadlineForm(initial={"version": case.version}) if may_extend_deadline(user, case) else None),
+            "extension_days": extension_days(case),
             "error": error,
         },
         status=status,
@@ -215,6 +222,32 @@ def case_note_view(request: HttpRequest, number: str) -> HttpResponse:
                 messages.success(request, _("The internal note was added."))
             return redirect("worklist:detail", number=case.number)
     return _render_case(request, case, status=400, note_form=form)
+
+
+@require_POST
+@staff_member_required
+def case_extend_view(request: HttpRequest, number: str) -> HttpResponse:
+    user = request.user
+    case = staff_case_or_404(user, number)
+    form = ExtendDeadlineForm(request.POST)
+    if form.is_valid():
+        try:
+            case = case_extend_deadline(
+                actor=user,
+                case=case,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except NotFound as exc:
+            raise Http404 from exc
+        except BalaiError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(
+                request, _("The time limit was extended to %(date)s.") % {"date": date_format(case.due_at, "d/m/Y")}
+            )
+            return redirect("worklist:detail", number=case.number)
+    return _render_case(request, case, status=400, extend_form=form)
 
 
 @require_POST

@@ -310,3 +310,16 @@ def test_pages_in_both_languages(client, citizen, service, language, text):
         client.cookies["balai_language"] = language
         response = client.get(reverse("services:apply", args=[service.code]))
     assert text in response.content.decode()
+
+
+def test_draft_saves_and_deletes_are_audited_without_the_answers(service, citizen):
+    from balai.audit.models import AuditEvent
+    from balai.cases.services import apply as services_apply
+
+    draft = services_apply.draft_save(actor=citizen, service=service, answers={"child_name": "Budi Santoso"})
+    services_apply.draft_save(actor=citizen, service=service, answers={"child_name": "Budi S."}, draft=draft)
+    services_apply.draft_delete(actor=citizen, draft=draft)
+    events = list(AuditEvent.objects.filter(action__startswith="case.draft_").order_by("id"))
+    assert [e.action for e in events] == ["case.draft_created", "case.draft_saved", "case.draft_deleted"]
+    assert all(e.actor_id == citizen.pk for e in events)
+    assert "Budi" not in str([e.summary for e in events])
