@@ -8,7 +8,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest
+from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -199,7 +201,13 @@ def verify_document(request: HttpRequest) -> dict[str, Any]:
     if declared_length(request) > max_bytes + MULTIPART_OVERHEAD:
         raise _refuse(Outcome.TOO_LARGE, max_bytes)
     handler = install_pdf_upload_handler(request, max_bytes)
-    uploaded = request.FILES.get("file")
+    try:
+        uploaded = request.FILES.get("file")
+    except (MultiPartParserError, SuspiciousOperation):
+        raise ValidationFailed(
+            _("The upload could not be read. Send the file as multipart/form-data in a field named “file”."),
+            code="bad_upload",
+        ) from None
     if handler.too_large:
         raise _refuse(Outcome.TOO_LARGE, max_bytes)
     if uploaded is None:

@@ -153,6 +153,13 @@ def test_a_missing_file_is_422():
     assert "file" in error_of(response)["fields"]
 
 
+def test_a_broken_multipart_body_is_422_not_500():
+    body = b'--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.7 no end'
+    response = Client().post(f"{BASE}/verify", body, content_type="multipart/form-data; boundary=")
+    assert response.status_code == 422
+    assert error_of(response)["code"] == "bad_upload"
+
+
 def test_a_json_body_is_not_a_file():
     response = Client().post(f"{BASE}/verify", {"sha256": "ab" * 32}, content_type="application/json")
     assert response.status_code == 422

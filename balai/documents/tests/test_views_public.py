@@ -283,6 +283,12 @@ def test_files_that_cannot_be_checked_get_a_clear_message(data, name, message):
     assert "<script>alert(1)</script>" not in body
 
 
+def test_a_broken_multipart_body_is_400_not_500():
+    body = b'--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.7 no end'
+    response = Client().post(VERIFY, body, content_type="multipart/form-data; boundary=")
+    assert response.status_code == 400
+
+
 def test_no_file_is_a_form_error():
     response = english().post(VERIFY, {})
     assert response.status_code == 400
