@@ -410,7 +410,27 @@ def cases_for_citizen(user: Any) -> QuerySet[Case]:
 
 def case_list_for_citizen(user: Any) -> QuerySet[Case]:
     """``cases_for_citizen`` with only the joins the list shows (state, service)."""
-    return cases_for_citizen(user).select_related(None).select_related(*_CITIZEN_LIST_RELATED)
+    state_columns = ("code", "name", "name_en", "public_name", "public_name_en", "kind", "is_initial")
+    return (
+        cases_for_citizen(user)
+        .select_related(None)
+        .select_related(*_CITIZEN_LIST_RELATED)
+        # The list shows a few columns; the answers and the service's texts are large JSON to decode.
+        .only(
+            "number",
+            "submitted_at",
+            "due_at",
+            "closed_at",
+            "sla_paused_at",
+            "applicant_id",
+            "state_id",
+            "service_version_id",
+            *(f"state__{name}" for name in state_columns),
+            "service_version__service_id",
+            "service_version__service__name",
+            "service_version__service__name_en",
+        )
+    )
 
 
 def _lookup(qs: QuerySet[Case], case_id: Any) -> Case:
