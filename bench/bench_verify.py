@@ -12,7 +12,10 @@ Measures, each ``--n`` times after ``--warmup`` requests, anonymous as a checker
 - the same for unknown well-formed ids and for malformed ids (too long, wrong alphabet, SQL fragments,
   unicode), answered 404 — their times should match the existing ids' (no timing signal of existence);
 - ``GET /api/v1/documents/<id>`` for existing ids;
-- the selector alone (``document_for_verification``), to separate the database from the template.
+- the selector alone (``document_for_verification``), to separate the database from the template;
+- ``POST /verifikasi/`` with a signed one-page PDF (a throw-away PKI made for the run and trusted for it;
+  the file matches no issued document, so the whole check runs: hash look-up, signature and chain
+  validation, rendering), each request from another address so the upload rate limit does not trip.
 
 Prints p50/p95/p99 (ms) and SQL queries per request, checks the target (p95 ≤ 20 ms for the page), writes the
 figures to ``bench/results/verify-<time>.json`` and EXPLAIN (ANALYZE, BUFFERS) of the look-up to
@@ -23,18 +26,22 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import json
 import random
 import string
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench_pages import RESULTS, machine, measure, silence_console_logs  # noqa: E402
+from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
 
 from balai.documents.models import PUBLIC_ID_LENGTH, new_public_id  # noqa: E402
 from balai.documents.selectors import document_for_verification  # noqa: E402
@@ -67,6 +74,29 @@ def malformed_ids(count: int, rng: random.Random) -> list[str]:
         lambda: "".join(rng.choices(string.ascii_lowercase, k=rng.randint(1, PUBLIC_ID_LENGTH - 1))),  # too short
     ]
     return [rng.choice(shapes)() for _ in range(count)]
+
+
+def signed_sample(directory: Path) -> tuple[bytes, Path]:
+    """A one-page PDF signed by a certificate of a throw-away PKI, and the PEM file of its root."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from balai.documents.signing import pki
+    from balai.documents.signing.pades import KeyMaterial, PreloadedKeySigner, sign_with_signer
+
+    root_key, root_certificate = pki.make_root("Benchmark")
+    key, certificate = pki.make_agency_certificate(
+        root_key, root_certificate, common_name="Dinas Benchmark", organization_name="Benchmark"
+    )
+    root_file = directory / "benchmark-root.pem"
+    root_file.write_bytes(pki.cert_pem(root_certificate))
+    buffer = io.BytesIO()
+    drawing = canvas.Canvas(buffer, pagesize=A4)
+    drawing.drawString(72, 770, "Surat Keterangan Benchmark 474/123/XI/2026")
+    drawing.showPage()
+    drawing.save()
+    signer = PreloadedKeySigner(KeyMaterial(private_key=key, certificate=certificate))
+    return sign_with_signer(buffer.getvalue(), signer), root_file
 
 
 def explain(sql_list: list[str], out, title: str) -> None:
@@ -140,6 +170,21 @@ def main() -> None:
             check=lambda d: None,
         ),
     ]
+    with tempfile.TemporaryDirectory() as directory:
+        signed, root_file = signed_sample(Path(directory))
+        addresses = iter(f"10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}" for i in range(10**7))
+
+        def upload():
+            data = {"file": SimpleUploadedFile("dokumen.pdf", signed, content_type="application/pdf")}
+            return client.post("/verifikasi/", data, REMOTE_ADDR=next(addresses))
+
+        def altered(response) -> None:
+            ok(response)
+            if b'data-outcome="altered"' not in response.content:
+                raise SystemExit("the signed sample was not checked as expected (altered)")
+
+        with override_settings(BALAI_SIGNING_TRUST_ROOTS=[str(root_file)]):
+            rows.append(measure(f"upload check ({len(signed):,} B signed PDF)", upload, n=n, warmup=w, check=altered))
     print()
     by_name = {row["name"]: row for row in rows}
     found = by_name["verify page, existing id"]
