@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.core.exceptions import SuspiciousOperation
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -238,12 +238,14 @@ def my_documents(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any]
     summary="Public status of a document",
     auth=None,
 )
-def document_status(request: HttpRequest, public_id: str) -> dict[str, Any]:
+def document_status(request: HttpRequest, response: HttpResponse, public_id: str) -> dict[str, Any]:
     """What the verification page shows: type, number, agency, date, the holder's masked name, status and
-    SHA-256. No sign-in. An unknown or malformed id is 404."""
+    SHA-256. No sign-in. An unknown or malformed id is 404. The status can change at any time (revocation):
+    answers are never served from a cache without asking again."""
     document = document_for_verification(public_id)
     if document is None:
         raise NotFound()
+    response["Cache-Control"] = "no-cache, max-age=0"
     return _status(document)
 
 

@@ -66,6 +66,7 @@ def test_the_status_is_public_and_shows_what_the_page_shows(document):
     assert body["sha256"] == document.sha256
     assert body["verification_url"] == f"/verifikasi/{document.public_id}/"
     assert "Nurhaliza" not in json.dumps(body)
+    assert "no-cache" in response["Cache-Control"]
     assert not {"holder_name", "holder_id", "storage_name", "case"} & set(body)
 
 
