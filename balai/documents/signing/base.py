@@ -173,14 +173,12 @@ register = Registry()
 
 
 def active_profile_for(organization: Organization) -> SigningProfile | None:
-    """The active profile of the organization, else of the nearest organization above it that has one."""
-    profile = (
-        SigningProfile.objects.select_related("organization")
-        .filter(organization_id=organization.pk, is_active=True)
-        .first()
-    )
+    """The profile that signs for ``organization``: its own, else that of the nearest organization above it that
+    has one. The nearest profile decides: if it is inactive (a key withdrawn), nobody signs for the organization,
+    rather than a parent's key silently taking over."""
+    profile = SigningProfile.objects.select_related("organization").filter(organization_id=organization.pk).first()
     if profile is not None or organization.parent_id is None:
-        return profile
+        return profile if profile is not None and profile.is_active else None
     parents = organization_parent_map()
     chain: list[int] = []
     current: int | None = organization.parent_id
@@ -189,9 +187,10 @@ def active_profile_for(organization: Organization) -> SigningProfile | None:
         current = parents.get(current)
     found = {
         p.organization_id: p
-        for p in SigningProfile.objects.select_related("organization").filter(organization_id__in=chain, is_active=True)
+        for p in SigningProfile.objects.select_related("organization").filter(organization_id__in=chain)
     }
-    return next((found[org_id] for org_id in chain if org_id in found), None)
+    nearest = next((found[org_id] for org_id in chain if org_id in found), None)
+    return nearest if nearest is not None and nearest.is_active else None
 
 
 def signer_for(organization: Organization) -> SigningBackend:

@@ -49,7 +49,7 @@ def to_asn1_certificate(certificate: x509.Certificate) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
 
 
-def _to_asn1_key(private_key: PrivateKey) -> asn1_keys.PrivateKeyInfo:
+def to_asn1_key(private_key: PrivateKey) -> asn1_keys.PrivateKeyInfo:
     der = private_key.private_bytes(
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
@@ -68,7 +68,7 @@ class PreloadedKeySigner(signers.SimpleSigner):
         registry.register_multiple([to_asn1_certificate(c) for c in material.chain])
         super().__init__(
             signing_cert=to_asn1_certificate(material.certificate),
-            signing_key=_to_asn1_key(material.private_key),
+            signing_key=to_asn1_key(material.private_key),
             cert_registry=registry,
         )
         self._private_key = material.private_key

@@ -324,6 +324,15 @@ class TestRegistry:
 
         assert signer_for(unit).profile == own
 
+    def test_a_unit_whose_own_profile_was_deactivated_does_not_fall_back_to_its_agency(
+        self, signing_org, signing_profile_for
+    ):
+        unit = OrganizationFactory(parent=signing_org)
+        signing_profile_for(unit, is_active=False)
+
+        with pytest.raises(SigningError):
+            signer_for(unit)
+
     def test_a_unit_whose_agency_has_no_profile_cannot_sign(self):
         unit = OrganizationFactory(parent=OrganizationFactory())
 

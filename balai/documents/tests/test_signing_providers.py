@@ -416,3 +416,109 @@ def test_multipart_body_carries_fields_and_file():
     assert parts["nik"].get_payload(decode=True) == b"1"
     assert parts["file"].get_content_type() == "application/pdf"
     assert parts["file"].get_payload(decode=True) == b"%PDF-1.7 x"
+
+
+# --- RFC 3161 time-stamps ------------------------------------------------------------------------------------
+
+
+class FakeTimeStampingAuthority(BaseHTTPRequestHandler):
+    stamper: ClassVar[Any] = None
+    requests: ClassVar[int] = 0
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        return
+
+    def do_POST(self) -> None:  # noqa: N802
+        from asn1crypto import tsp
+
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        type(self).requests += 1
+        answer = type(self).stamper.request_tsa_response(tsp.TimeStampReq.load(body)).dump()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/timestamp-reply")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+
+@pytest.fixture
+def time_stamping_authority(demo_pki) -> Iterator[str]:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+    from pyhanko.sign.timestamps import DummyTimeStamper
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    now = timezone.now()
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Balai Test TSA")]))
+        .issuer_name(demo_pki.root_certificate.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(hours=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .sign(demo_pki.root_key, hashes.SHA256())
+    )
+    FakeTimeStampingAuthority.requests = 0
+    FakeTimeStampingAuthority.stamper = DummyTimeStamper(
+        tsa_cert=pades.to_asn1_certificate(certificate),
+        tsa_key=pades.to_asn1_key(key),
+        certs_to_embed=[pades.to_asn1_certificate(demo_pki.root_certificate)],
+    )
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeTimeStampingAuthority)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/tsa"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.django_db
+class TestTimeStamps:
+    def test_no_time_stamping_request_unless_configured(self, signing_org, sample_pdf, time_stamping_authority):
+        signed = sign_pdf(sample_pdf, organization=signing_org)
+
+        assert FakeTimeStampingAuthority.requests == 0
+        assert validate_pdf(signed.data).ok
+
+    def test_a_configured_authority_stamps_the_signature(
+        self, signing_profile_for, sample_pdf, demo_pki, time_stamping_authority
+    ):
+        agency = OrganizationFactory()
+        signing_profile_for(
+            agency,
+            config={
+                "key_file": demo_pki.agency_key_file,
+                "certificate_file": demo_pki.agency_certificate_file,
+                "tsa_url": time_stamping_authority,
+            },
+        )
+
+        signed = sign_pdf(sample_pdf, organization=agency)
+
+        assert FakeTimeStampingAuthority.requests >= 1
+        report = validate_pdf(signed.data)
+        assert report.ok, report.problems
+        assert abs((report.signed_at - timezone.now()).total_seconds()) < 120
+
+    def test_an_authority_that_cannot_be_reached_is_a_signing_error(self, signing_profile_for, sample_pdf, demo_pki):
+        agency = OrganizationFactory()
+        signing_profile_for(
+            agency,
+            config={
+                "key_file": demo_pki.agency_key_file,
+                "certificate_file": demo_pki.agency_certificate_file,
+                "tsa_url": "http://127.0.0.1:9/tsa",
+                "tsa_timeout": 2,
+            },
+        )
+
+        with pytest.raises(SigningError) as caught:
+            sign_pdf(sample_pdf, organization=agency)
+
+        assert caught.value.code == "signing_failed"
