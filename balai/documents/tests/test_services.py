@@ -405,3 +405,48 @@ class TestTemplateSave:
         first = receipt_template()
         assert first.code == "tanda-terima" and first.version == 1 and first.kind == DocumentKind.RECEIPT
         assert receipt_template() == first
+
+
+def _run_together(workers):
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(len(workers))
+    results, errors = [], []
+
+    def run(fn):
+        try:
+            barrier.wait()
+            results.append(fn())
+        except Exception as exc:  # noqa: BLE001 - collected and asserted on
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(fn,)) for fn in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    return results, errors
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_issuing_numbers_without_gaps_and_never_twice_per_case(signing_profile_for):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    service = result_service()
+    cases = [completed_case(service=service) for _ in range(6)]  # no key and no template yet: nothing issued
+    signing_profile_for(service.owner)
+    template_for_service(service)
+    workers = [lambda c=c: document_issue(actor=None, case=c).number for c in cases]
+    workers += [lambda: document_issue(actor=None, case=cases[0]).number]  # the same case twice at once
+    results, errors = _run_together(workers)
+    assert errors == []
+    numbers = sorted({n.split("/")[2] for n in results})
+    assert numbers == [f"{n:04d}" for n in range(1, 7)]
+    assert IssuedDocument.objects.filter(kind=DocumentKind.OUTPUT).count() == 6
