@@ -3,7 +3,7 @@
 A provider turns PDF bytes into a PAdES-signed PDF for one agency. Which provider an agency uses, and its
 non-secret settings, come from the agency's active ``SigningProfile``; units without a profile of their own
 sign with the profile of the organization they belong to. Secrets (passphrases, tokens) are read from the
-environment, or in development from ``VAR_DIR/secrets.json``, never from the database.
+environment, or when unset from ``VAR_DIR/secrets.json``, never from the database.
 """
 
 from __future__ import annotations

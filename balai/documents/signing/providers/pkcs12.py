@@ -2,7 +2,7 @@
 
 Profile settings: ``{"path": "/etc/balai/keys/dinkes.p12", "passphrase_env": "BALAI_P12_DINKES"}``, optionally
 ``"chain_file"`` (PEM file with CA certificates missing from the PKCS#12 file) and ``"tsa_url"``. The passphrase
-is read from the named environment variable (or, in development, the key of that name in ``VAR_DIR/secrets.json``).
+is read from the named environment variable (or, when unset, the key of that name in ``VAR_DIR/secrets.json``).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ PDF, errors are JSON ``{"error": "..."}``. Check the field names against the pro
 before going live (docs/operators/signing.md). Only the standard library is used (urllib), TLS certificates are
 verified, redirects are refused, every request has a timeout, and the answer is checked before it is accepted:
 a PDF, our document unchanged with one intact signature appended, made with the pinned certificate if the
-profile names one.
+settings name one (``certificate_sha256``).
 """
 
 from __future__ import annotations
@@ -311,7 +311,8 @@ class RemoteBackend(SigningBackend):
                 detail=f"{url}: {report.codes}",
                 code="signing_failed",
             )
-        pinned = _fingerprint(self.config.get("certificate_sha256") or self.profile.certificate_sha256)
+        # Pinned in the settings only: the profile's recorded fingerprint may be left over from another provider.
+        pinned = _fingerprint(self.config.get("certificate_sha256"))
         if pinned and report.certificate_sha256 != pinned:
             raise self.unavailable(
                 _("The signing service signed with another certificate than the one registered for %(agency)s.")
