@@ -2,7 +2,7 @@
 
 ``case_transition`` (``transition.py``) is the one function that changes a case's state."""
 
-from balai.cases.services.activity import case_add_note, case_assign, case_reply
+from balai.cases.services.activity import case_add_note, case_assign, case_record_document, case_reply
 from balai.cases.services.common import (
     ASSIGNING_ROLES,
     CONFIDENTIAL_ROLES,
@@ -34,6 +34,7 @@ __all__ = [
     "case_create",
     "case_extend_deadline",
     "may_extend_deadline",
+    "case_record_document",
     "case_reply",
     "case_transition",
     "event_payload",

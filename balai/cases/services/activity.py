@@ -136,3 +136,18 @@ def case_reply(*, actor: Any, case: Case, body: str, attachments: Iterable[Any] 
         )
         publish("case.replied", event_payload(case, entry_id=entry.pk))
     return entry
+
+
+def case_record_document(*, actor: Any, case: Case, body: str, is_public: bool = True) -> TimelineEntry:
+    """Note on the timeline that a document was issued for the case (by the documents app, which has checked
+    the permission, holds the transaction and writes its own audit event). ``actor`` None: the system."""
+    text = str(body or "").strip()[:MAX_TEXT_LENGTH]
+    if not text:
+        raise ValidationFailed(fields={"body": [_("Write a message.")]})
+    return TimelineEntry.objects.create(
+        case=case,
+        kind=TimelineKind.DOCUMENT,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        body=text,
+        is_public=bool(is_public),
+    )
