@@ -47,8 +47,8 @@ BODY = """Yang bertanda tangan di bawah ini menerangkan bahwa:
 | Nomor registrasi | {{ case.number }}
 | Tanggal pengajuan | {{ case.submitted_date }}
 
-benar telah mengajukan permohonan kepada {{ agency.name }} dan permohonannya telah disetujui. Surat ini
-dibuat untuk dipergunakan sebagaimana mestinya."""
+benar telah mengajukan permohonan kepada {{ agency.name }} dan permohonannya telah disetujui. Surat ini dibuat \
+untuk dipergunakan sebagaimana mestinya."""
 
 
 def pin_to_one_core() -> str:
