@@ -294,6 +294,14 @@ BALAI_REGION_CODE = os.environ.get("BALAI_REGION_CODE", "99.01")
 BALAI_PUBLIC_URL = os.environ.get("BALAI_PUBLIC_URL", "http://127.0.0.1:8000")
 BALAI_CONTACT_EMAIL = os.environ.get("BALAI_CONTACT_EMAIL", "")
 
+# --- Documents: electronic signatures (docs/operators/signing.md) ---------------------------------
+# The demo PKI (root + one certificate per agency; never for production) and the roots that verification
+# trusts besides it (PEM or DER files; in production only these count). Each agency's own secrets are
+# environment variables named in its signing profile.
+BALAI_PKI_DIR = Path(os.environ.get("BALAI_PKI_DIR", VAR_DIR / "secrets" / "pki"))
+BALAI_SIGNING_TRUST_ROOTS = env_list("BALAI_SIGNING_TRUST_ROOTS")
+BALAI_VERIFY_MAX_BYTES = int(os.environ.get("BALAI_VERIFY_MAX_BYTES", 20 * 1024 * 1024))
+
 # --- Security -------------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"

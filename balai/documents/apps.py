@@ -15,4 +15,5 @@ class DocumentsConfig(AppConfig):
         register("document.revoked", _("Document revoked"))
         register("document.replaced", _("Document replaced by a newer one"))
         register("document.downloaded", _("Issued document downloaded"))
+        register("document.signing_profile_saved", _("Signing profile saved"))
         from balai.documents import consumers  # noqa: F401  (registers the event consumers)
