@@ -3,8 +3,18 @@
 import pytest
 
 
+@pytest.fixture(scope="session")
+def _pki_dir(tmp_path_factory):
+    """Keys made by any test (e.g. ``load_demo`` creating the demo PKI) go to a temporary folder, never var/."""
+    return tmp_path_factory.mktemp("pki")
+
+
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, _pki_dir):
+    from pathlib import Path
+
+    if Path(settings.BALAI_PKI_DIR) == Path(settings.VAR_DIR) / "secrets" / "pki":  # not set by a test's own PKI
+        settings.BALAI_PKI_DIR = _pki_dir
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -31,6 +31,7 @@ PUBLIC_PAGES = [
     "/instansi/",
     "/layanan/",
     "/lacak/",
+    "/verifikasi/",
 ]
 
 # Words of the shell that must appear in the page's own language (proves the catalogue is in use).

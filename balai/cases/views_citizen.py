@@ -30,6 +30,7 @@ from balai.cases.selectors import (
 from balai.cases.services import MAX_TEXT_LENGTH, case_reply, case_transition
 from balai.cases.services.apply import drafts_for_citizen
 from balai.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
+from balai.documents.selectors import documents_for_case_citizen
 from balai.services.formdefs.display import display_answers
 from balai.services.formdefs.uploads import clean_original_name
 
@@ -152,6 +153,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         "tag": state_tag(case),
         "timeline": list(public_timeline(case)),
         "attachments": list(case.attachments.filter(Q(is_public=True) | Q(uploaded_by=request.user))),
+        "issued_documents": documents_for_case_citizen(request.user, case),
         "answer_rows": display_answers(version.form_definition, case.answers or {}, language=language)
         if version
         else [],

@@ -103,9 +103,10 @@ def test_the_page_offers_and_takes_the_extension(case, head, agency):
     assert Case.objects.get(pk=case.pk).sla_extended_days == 7
     verifier_client = sign_in_verified(Client(), staff_with_role(agency, Role.VERIFIER))
     other = submitted_case(service=case.service_version.service)
-    assert reverse("worklist:extend", args=[other.number]) not in verifier_client.get(
-        reverse("worklist:detail", args=[other.number])
-    ).content.decode()
+    assert (
+        reverse("worklist:extend", args=[other.number])
+        not in verifier_client.get(reverse("worklist:detail", args=[other.number])).content.decode()
+    )
     refused = verifier_client.post(
         reverse("worklist:extend", args=[other.number]), {"version": other.version, "reason": REASON}
     )

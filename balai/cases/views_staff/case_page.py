@@ -43,6 +43,7 @@ from balai.cases.views_staff.common import (
 )
 from balai.core.calendar import add_working_days, working_days_between
 from balai.core.exceptions import BalaiError, Conflict, NotFound, PermissionDenied
+from balai.documents.selectors import documents_for_case_staff
 from balai.organizations.models import Organization
 from balai.organizations.scoping import ancestor_ids
 from balai.services.formdefs.display import display_answers
@@ -122,6 +123,7 @@ def _render_case(
             "applicant_rows": applicant_rows,
             "can_unmask": bool(profile and profile.nik and not unmasked_nik and may_unmask_nik(user)),
             "attachments": list(case.attachments.all()),
+            "issued_documents": documents_for_case_staff(user, case),
             "timeline": list(staff_timeline(case)),
             "transition_forms": _transition_forms(user, case, transition_form),
             "note_form": note_form or NoteForm(),

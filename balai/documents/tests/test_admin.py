@@ -28,6 +28,7 @@ def admin_client(client):
     session = client.session
     session["otp_device_id"] = device.persistent_id
     session.save()
+    client.cookies["balai_language"] = "en"  # the assertions read the English messages
     client.user = user
     return client
 
@@ -65,7 +66,7 @@ def test_adding_a_template_saves_version_one(admin_client):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"body": "Nama: {{ answers.tidak_ada }}"}, "has no field"),
+        ({"body": "Nama: {{ answers.tidak_ada }}"}, "tidak memiliki kolom"),
         ({"reference_pattern": "{agency}/{year}"}, "{seq}"),
         ({"signer_nip": "12345"}, "18 digits"),
     ],

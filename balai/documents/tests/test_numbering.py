@@ -20,6 +20,14 @@ from balai.documents.numbering import (
     validate_reference_pattern,
 )
 
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """These tests read the English message texts (the Indonesian catalogue is checked by check_translations)."""
+    with translation.override("en"):
+        yield
+
+
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
 

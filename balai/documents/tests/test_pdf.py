@@ -7,6 +7,7 @@ import io
 
 import pytest
 import qrcode
+from django.utils import translation
 from PIL import Image
 
 from balai.core.exceptions import ValidationFailed
@@ -23,6 +24,14 @@ from balai.documents.pdf import (
 from balai.documents.pdf.common import QR_MASK, QrCode
 from balai.documents.templating import TableBlock, TextBlock
 from balai.documents.tests.factories import pdf_text
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """These tests read the English message texts (the Indonesian catalogue is checked by check_translations)."""
+    with translation.override("en"):
+        yield
+
 
 URL = "https://layanan.contoh.go.id/verifikasi/abcdefghijkmnpqrstuv/"
 

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core.files.storage import default_storage
+from django.utils import translation
 
 from balai.accounts.tests.factories import ProfileFactory, UserFactory
 from balai.audit.models import AuditEvent
@@ -32,6 +33,14 @@ from balai.documents.tests.factories import (
     template_for_service,
 )
 from balai.organizations.models import Role
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """These tests read the English message texts (the Indonesian catalogue is checked by check_translations)."""
+    with translation.override("en"):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 from cryptography.hazmat.primitives import hashes
-from django.utils import timezone
+from django.utils import timezone, translation
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -30,6 +30,14 @@ from balai.documents.signing import (
 )
 from balai.documents.tests.conftest import make_pdf
 from balai.organizations.tests.factories import OrganizationFactory
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """These tests read the English message texts (the Indonesian catalogue is checked by check_translations)."""
+    with translation.override("en"):
+        yield
+
 
 PDFSIG = "/usr/bin/pdfsig"
 

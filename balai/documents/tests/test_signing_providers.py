@@ -15,13 +15,21 @@ from typing import Any, ClassVar
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from balai.documents.models import SigningProvider
 from balai.documents.signing import SigningError, pades, pki, register, sign_pdf, validate_pdf
 from balai.documents.signing.base import certificate_sha256, display_date
 from balai.documents.signing.providers.remote import encode_multipart
 from balai.organizations.tests.factories import OrganizationFactory
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """These tests read the English message texts (the Indonesian catalogue is checked by check_translations)."""
+    with translation.override("en"):
+        yield
+
 
 PASSPHRASE = "kata-sandi-p12-uji"
 PASSPHRASE_ENV = "BALAI_P12_TEST_AGENCY"

@@ -20,6 +20,14 @@ from balai.documents.templating import (
 )
 from balai.documents.tests.factories import RESULT_FORM, result_service
 
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """These tests read the English message texts (the Indonesian catalogue is checked by check_translations)."""
+    with translation.override("en"):
+        yield
+
+
 pytestmark = pytest.mark.django_db
 
 

@@ -1,18 +1,28 @@
 """``manage.py load_demo``: load the Kabupaten Contoh demo data (only what is missing)."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from balai.demo.loader import load_demo
 from balai.demo.services_loader import load_services
+from balai.documents.demo import load_document_templates
+from balai.documents.signing import ensure_demo_pki
 
 
 class Command(BaseCommand):
     help = "Load the Kabupaten Contoh demo data (agencies, regions, demo people). Safe to run again."
 
     def handle(self, *args: object, **options: object) -> None:
+        verbosity = int(options.get("verbosity", 1))  # type: ignore[call-overload]
         result = load_demo()
         load_services(result=result)  # after the organizations: services name their owner agency
-        verbosity = int(options.get("verbosity", 1))  # type: ignore[call-overload]
+        if settings.BALAI_ENV == "production":
+            self.stderr.write("Production: no demo signing keys made; configure each agency's signing profile.")
+        else:
+            pki = ensure_demo_pki()  # before the templates: receipts and results are signed by agency keys
+            if pki.changed and verbosity >= 1:
+                self.stdout.write(f"Demo signing keys (not for production) in {pki.directory}.")
+        load_document_templates(result=result)
         if not result.changed:
             if verbosity >= 1:
                 self.stdout.write("Demo data already loaded: nothing to do.")
