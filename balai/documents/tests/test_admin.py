@@ -66,7 +66,7 @@ def test_adding_a_template_saves_version_one(admin_client):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"body": "Nama: {{ answers.tidak_ada }}"}, "tidak memiliki kolom"),
+        ({"body": "Nama: {{ answers.tidak_ada }}"}, "has no field"),
         ({"reference_pattern": "{agency}/{year}"}, "{seq}"),
         ({"signer_nip": "12345"}, "18 digits"),
     ],
