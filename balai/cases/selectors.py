@@ -29,6 +29,7 @@ from balai.cases.services import (
     VERIFICATION_CODE_LENGTH,
     actor_may_take,
 )
+from balai.cases.totals import cached_total
 from balai.core.calendar import CALENDAR_TZ
 from balai.core.exceptions import NotFound
 from balai.organizations.models import Membership, Organization
@@ -262,22 +263,31 @@ class StaffWorklist:
         related: tuple[str, ...] = _WORKLIST_RELATED,
         *,
         light: bool = False,
+        totals: tuple[int, Any, dict[str, Any]] | None = None,
     ):
         self.parts = parts
         self.order = order if order in _ORDER_COLUMNS else "due_at"
         self.related = related
         self.light = light
+        # (user id, agency ids or None for all, filters): the count is cached until one of them changes.
+        self.totals = totals
         self._count: int | None = None
+
+    def _count_now(self) -> int:
+        if not self.parts:
+            return 0
+        if len(self.parts) == 1:
+            return self.parts[0].count()
+        first, *rest = (p.order_by().values("id") for p in self.parts)
+        return first.union(*rest, all=True).count()
 
     def count(self) -> int:
         if self._count is None:
-            if not self.parts:
-                self._count = 0
-            elif len(self.parts) == 1:
-                self._count = self.parts[0].count()
+            if self.totals is None:
+                self._count = self._count_now()
             else:
-                first, *rest = (p.order_by().values("id") for p in self.parts)
-                self._count = first.union(*rest, all=True).count()
+                user_id, organization_ids, filters = self.totals
+                self._count = cached_total("count", user_id, organization_ids, filters, self._count_now)
         return self._count
 
     def __len__(self) -> int:
@@ -298,9 +308,15 @@ class StaffWorklist:
         if not self.parts or stop <= start:
             return []
         columns = ["id", *(c.lstrip("-") for c in _ORDER_COLUMNS[self.order] if c.lstrip("-") != "id")]
-        parts = [p.order_by().values_list(*columns) for p in self.parts]
+        ordering = self._ordering()
+        if len(self.parts) > 1 and connection.features.supports_slicing_ordering_in_compound:
+            # Each part sorted and cut on its own index, then merged: PostgreSQL reads ``stop`` rows per part
+            # (a Merge Append) instead of sorting every matching row (10,000 cases: 3 ms -> 0.1 ms).
+            parts = [p.order_by(*ordering).values_list(*columns)[:stop] for p in self.parts]
+        else:
+            parts = [p.order_by().values_list(*columns) for p in self.parts]
         combined = parts[0] if len(parts) == 1 else parts[0].union(*parts[1:], all=True)
-        return [row[0] for row in combined.order_by(*self._ordering())[start:stop]]
+        return [row[0] for row in combined.order_by(*ordering)[start:stop]]
 
     def __getitem__(self, key: slice | int) -> Any:
         if isinstance(key, int):
@@ -385,21 +401,55 @@ def worklist_for_staff(
     ``with_organizations`` also loads the responsible and assessing agencies (the API shows them)."""
     if state and state_ids is None:
         state_ids = _state_ids(state)
+    if scope is None:
+        scope = staff_scope(user)
+    # A state code can name several states (one per workflow): one part per state, so that each part is one
+    # range of the (agency, state, due date) index, read in order (and planned with the right row counts).
+    split = bool(state) and len(state_ids or ()) > 1
     parts = [
         _apply_filters(
             part,
+            state=None if split else state,
+            service=service,
+            overdue=overdue,
+            assigned_to=assigned_to,
+            date_from=date_from,
+            date_to=date_to,
+            state_ids=None if split else state_ids,
+        )
+        for part in _scope_parts(user, scope)
+    ]
+    if split:
+        parts = [part.filter(state_id=state_id) for part in parts for state_id in state_ids or ()]
+    related = _STAFF_RELATED if with_organizations else _WORKLIST_RELATED
+    return StaffWorklist(
+        parts,
+        order,
+        related,
+        light=light,
+        totals=_totals_identity(
+            user,
+            scope,
             state=state,
             service=service,
             overdue=overdue,
             assigned_to=assigned_to,
             date_from=date_from,
             date_to=date_to,
-            state_ids=state_ids,
-        )
-        for part in _scope_parts(user, scope)
-    ]
-    related = _STAFF_RELATED if with_organizations else _WORKLIST_RELATED
-    return StaffWorklist(parts, order, related, light=light)
+        ),
+    )
+
+
+def _totals_identity(user: Any, scope: StaffScope | None, **filters: Any) -> tuple[int, Any, dict[str, Any]] | None:
+    """What a cached worklist total depends on: the person, the agencies whose changes make it stale, and
+    everything that shapes the query (filters, and the memberships that decide scope and confidentiality)."""
+    if user is None or not getattr(user, "pk", None):
+        return None
+    if scope is None:
+        scope = staff_scope(user)
+    identity = {k: getattr(v, "pk", v) for k, v in filters.items()}
+    identity["memberships"] = sorted(scope.memberships)
+    return (user.pk, None if scope.admin else sorted(scope.organization_ids), identity)
 
 
 def cases_for_citizen(user: Any) -> QuerySet[Case]:
@@ -616,6 +666,13 @@ def state_counts(
     state) spare their look-ups."""
     filters.pop("order", None)
     worklist = worklist_for_staff(user, scope=scope, **filters)
+    if worklist.totals is None:
+        return _state_counts_now(worklist, state_codes)
+    user_id, organization_ids, identity = worklist.totals
+    return cached_total("states", user_id, organization_ids, identity, lambda: _state_counts_now(worklist, state_codes))
+
+
+def _state_counts_now(worklist: StaffWorklist, state_codes: dict[int, str] | None) -> dict[str, int]:
     parts = [p.filter(closed_at__isnull=True).order_by() for p in worklist.parts]
     if not parts:
         return {}

@@ -21,6 +21,7 @@ from balai.cases.services.common import (
     event_payload,
     staff_may_see_case,
 )
+from balai.cases.totals import mark_changed
 from balai.cases.uploads import StoredFile, store_document
 from balai.core.events import publish
 from balai.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -71,6 +72,7 @@ def case_assign(*, actor: Any, case: Case, assignee: Any, expected_version: int 
             target=locked,
             summary={"number": locked.number, "from_user": previous, "to_user": assignee.pk if assignee else None},
         )
+        mark_changed(locked.organization_id, locked.assessing_organization_id)
         publish("case.assigned", event_payload(locked, assigned_to=assignee.pk if assignee else None))
     return locked
 

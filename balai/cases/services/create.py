@@ -26,6 +26,7 @@ from balai.cases.models import (
 from balai.cases.services.common import FILING_ROLES, add_attachment, event_payload, recompute_clock
 from balai.cases.services.numbering import format_case_number, new_verification_code, next_sequence
 from balai.cases.services.routing import route_case
+from balai.cases.totals import mark_changed
 from balai.cases.uploads import StoredFile
 from balai.core.calendar import CALENDAR_TZ
 from balai.core.crypto import blind_index
@@ -186,5 +187,6 @@ def case_create(
                 "on_behalf": on_behalf,
             },
         )
+        mark_changed(case.organization_id, case.assessing_organization_id)
         publish("case.submitted", event_payload(case))
     return case

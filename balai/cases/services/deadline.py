@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from balai.audit.services import audit_log
 from balai.cases.models import Case, TimelineEntry, TimelineKind
 from balai.cases.services.common import MAX_TEXT_LENGTH, event_payload, recompute_clock, staff_may_see_case
+from balai.cases.totals import mark_changed
 from balai.core.events import publish
 from balai.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from balai.organizations.models import Role
@@ -111,5 +112,6 @@ def case_extend_deadline(*, actor: Any, case: Case, reason: str, expected_versio
                 "due_after": locked.due_at.isoformat() if locked.due_at else None,
             },
         )
+        mark_changed(locked.organization_id, locked.assessing_organization_id)
         publish("case.deadline_extended", event_payload(locked, entry_id=entry.pk, days=days))
     return locked

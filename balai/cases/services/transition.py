@@ -28,6 +28,7 @@ from balai.cases.services.common import (
     may_see_case,
     recompute_clock,
 )
+from balai.cases.totals import mark_changed
 from balai.cases.uploads import store_document
 from balai.core.events import publish
 from balai.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -153,6 +154,7 @@ def case_transition(
         if step.requires_fee_amount:
             locked.fee_amount = int(fee_amount)  # type: ignore[arg-type]
             update.append("fee_amount")
+        previous_assessing = locked.assessing_organization_id
         if step.requires_assessing_organization:
             locked.assessing_organization = assessing_organization
             update.append("assessing_organization")
@@ -192,6 +194,7 @@ def case_transition(
             summary=summary,
             actor_label="" if actor else "system",
         )
+        mark_changed(locked.organization_id, locked.assessing_organization_id, previous_assessing)
         publish(
             "case.transitioned",
             event_payload(locked, transition=step.code, from_state=from_state.code, to_state=step.to_state.code),

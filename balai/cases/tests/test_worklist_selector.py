@@ -2,6 +2,7 @@
 the scope (responsible and assessing), and state_counts counts open cases only."""
 
 import pytest
+from django.core.cache import cache
 from django.core.paginator import Paginator
 
 from balai.accounts.tests.factories import UserFactory
@@ -58,7 +59,23 @@ def test_state_counts_leave_out_closed_cases():
     cases = [submitted_case(service=service) for _ in range(3)]
     assert state_counts(verifier) == {"submitted": 3}
     Case.objects.filter(pk=cases[0].pk).update(closed_at=cases[0].submitted_at)
+    cache.clear()  # a change outside the case services shows when the cached totals expire
     assert state_counts(verifier) == {"submitted": 2}
+
+
+def test_cached_totals_change_as_soon_as_a_service_changes_a_case():
+    service = published_service(code="SKTM")
+    verifier = staff_with_role(service.owner, Role.VERIFIER)
+    cases = [submitted_case(service=service) for _ in range(3)]
+    assert state_counts(verifier) == {"submitted": 3}
+    assert worklist_for_staff(verifier, state="submitted").count() == 3
+    case_transition(actor=verifier, case=cases[0], transition="start_verification")
+    assert state_counts(verifier) == {"submitted": 2, "verification": 1}
+    assert worklist_for_staff(verifier, state="submitted").count() == 2
+    submitted_case(service=service)
+    assert worklist_for_staff(verifier, state="submitted").count() == 3
+    other = staff_with_role(service.owner, Role.VERIFIER)  # another person: their own cached totals
+    assert state_counts(other) == {"submitted": 3, "verification": 1}
 
 
 def test_staff_scope_answers_like_the_per_call_lookups():

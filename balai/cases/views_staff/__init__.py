@@ -11,8 +11,8 @@ from balai.cases.views_staff.case_page import (
     case_transition_view,
     case_unmask_nik,
 )
-from balai.cases.views_staff.counter import counter, counter_file_view, counter_receipt
-from balai.cases.views_staff.worklist import bulk_assign, worklist
+from balai.cases.views_staff.counter_page import counter, counter_file_view, counter_receipt
+from balai.cases.views_staff.worklist_page import bulk_assign, worklist
 
 __all__ = [
     "bulk_assign",

@@ -11,6 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -59,6 +61,97 @@ def _sla_labels() -> dict[str, str]:
         "due_soon": _("Due soon"),
         "paused": _("Clock paused (waiting for the applicant)"),
     }
+
+
+def _row_labels() -> dict[str, str]:
+    return {
+        "select": _("Select"),
+        "number": _("Number"),
+        "service": _("Service"),
+        "applicant": _("Applicant"),
+        "status": _("Status"),
+        "submitted": _("Submitted"),
+        "due": _("Due"),
+        "assigned": _("Assigned to"),
+        "counter": _("counter"),
+        "you": _("You"),
+        "nobody": _("Nobody"),
+        "claim": _("Claim"),
+        "select_case": _("Select case %(number)s"),
+    }
+
+
+def _rows_html(rows: list[dict[str, Any]], t: dict[str, str]) -> SafeString:
+    """The table rows, built here rather than in a template loop: 25 rows of ~20 lookups each were a quarter
+    of the page's server time. Every value goes through ``format_html`` (escaped)."""
+    out = []
+    for row in rows:
+        case = row["case"]
+        submitted = timezone.localtime(case.submitted_at).strftime("%d/%m/%Y %H:%M")
+        due = timezone.localtime(case.due_at).strftime("%d/%m/%Y") if case.due_at else "–"
+        sla = (
+            format_html(' <strong class="tag tag--{}">{}</strong>', row["sla_tag"], row["sla_label"])
+            if row["sla_label"]
+            else ""
+        )
+        if row["assigned"]:
+            assigned = t["you"] if row["mine"] else row["assignee"]
+        else:
+            assigned = format_html('<span class="text-muted">{}</span>', t["nobody"])
+        claim = (
+            format_html(
+                '<button type="submit" name="claim" value="{}" class="link-button">{}'
+                '<span class="visually-hidden"> {}</span></button>',
+                case.pk,
+                t["claim"],
+                case.number,
+            )
+            if case.closed_at is None and not row["mine"]
+            else ""
+        )
+        channel = (
+            format_html(' <span class="text-muted">({})</span>', t["counter"]) if case.channel == "counter" else ""
+        )
+        out.append(
+            format_html(
+                "<tr>"
+                '<td data-label="{}"><input type="checkbox" name="cases" value="{}" id="case-{}">'
+                '<label for="case-{}" class="visually-hidden">{}</label></td>'
+                '<td data-label="{}"><a href="{}">{}</a></td>'
+                '<td data-label="{}">{}</td>'
+                '<td data-label="{}">{}{}</td>'
+                '<td data-label="{}"><strong class="tag tag--{}">{}</strong></td>'
+                '<td data-label="{}">{}</td>'
+                '<td data-label="{}">{}{}</td>'
+                '<td data-label="{}">{} {}</td>'
+                "</tr>",
+                t["select"],
+                case.pk,
+                case.pk,
+                case.pk,
+                t["select_case"] % {"number": case.number},
+                t["number"],
+                row["url"],
+                case.number,
+                t["service"],
+                row["service"] or "–",
+                t["applicant"],
+                case.applicant_name,
+                channel,
+                t["status"],
+                row["tag"] or "neutral",
+                row["state_name"],
+                t["submitted"],
+                submitted,
+                t["due"],
+                due,
+                sla,
+                t["assigned"],
+                assigned,
+                claim,
+            )  # fmt: skip
+        )
+    return mark_safe("\n".join(out))  # noqa: S308 - every part built by format_html
 
 
 @require_safe
@@ -122,6 +215,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
                 "mine": case.assigned_to_id == user.pk,
             }
         )
+    rows_html = _rows_html(rows, _row_labels())
     counts = state_counts(
         user, scope=scope, state_codes=state_codes, **{k: v for k, v in filters.items() if k != "state"}
     )
@@ -137,6 +231,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page_obj": page,
             "rows": rows,
+            "rows_html": rows_html,
             "state_totals": state_totals,
             "total": page.paginator.count,
             "colleagues": [(pk, name, pk == me) for pk, name in colleagues],
