@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "balai.services",
     "balai.cases",
     "balai.documents",
+    "balai.payments",
     "balai.api",
     "balai.web",
     "balai.demo",

@@ -1,0 +1,1 @@
+"""Event consumers of the payments app (registered in apps.ready)."""
