@@ -187,6 +187,7 @@ class Channel(models.TextChoices):
     WEB = "web", _("Website")
     COUNTER = "counter", _("Service counter")
     API = "api", _("API")
+    OPEN311 = "open311", _("Open311")
 
 
 class Priority(models.TextChoices):
