@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "balai.cases",
     "balai.documents",
     "balai.payments",
+    "balai.taxes",
     "balai.api",
     "balai.web",
     "balai.demo",

@@ -1,0 +1,317 @@
+"""PBB-P2 SPPT: the yearly official assessment of a tax object, and the bulk generation for a whole year.
+
+Amount = max(minimum tax, rate × (NJOP − NJOPTKP)), computed with ``Decimal`` and rounded half-up to whole rupiah
+once, at the end (the taxable value is itself whole rupiah). When NJOP is at or below the NJOPTKP the taxable value
+is zero and the minimum tax is due; with no minimum configured such an object gets no SPPT.
+
+The NJOPTKP is deducted once per taxpayer and year: from the taxpayer's active object with the highest NJOP (ties:
+the lowest NOP), so that the whole deduction is used whenever one object can absorb it. A taxpayer who already has
+an SPPT of the year with the deduction gets none on another object (a database constraint makes sure).
+
+The bulk run streams the active objects in id order (keyset pagination, ``batch_size`` at a time); each batch is one
+transaction that locks the run's row, skips objects already assessed, creates the bills (``bills_create_bulk``
+when the payments app offers it) and the SPPT with ``bulk_create``, and moves the run's cursor. A run stopped
+half-way resumes at its cursor; a new run for the same year skips whatever exists, so re-running is harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from balai.audit.services import audit_log
+from balai.core.exceptions import BalaiError, Conflict, NotFound, ValidationFailed
+from balai.taxes.access import require_tax_staff, tax_agency
+from balai.taxes.due import due_date, local_today
+from balai.taxes.models import (
+    MAX_RUN_ERRORS_KEPT,
+    Assessment,
+    GenerationRun,
+    RunStatus,
+    TaxObject,
+    TaxpayerAccount,
+    TaxType,
+)
+from balai.taxes.nop import format_nop
+
+from .billing import BillRequest, create_bills
+
+logger = logging.getLogger("balai.taxes")
+
+PBB_CODE = "PBB-P2"
+DEFAULT_BATCH_SIZE = 2000
+MIN_YEAR, MAX_YEAR = 2000, 2100
+OBJECT_COLUMNS = ("id", "nop", "taxpayer_id", "taxpayer__name", "land_area_m2", "building_area_m2", "njop")
+
+
+def sppt_amount(*, njop: int, njoptkp: int, rate_percent: Decimal, minimum: int | None) -> int:
+    """max(minimum, rate × (NJOP − NJOPTKP)) in whole rupiah, rounded half-up; 0 when nothing is due."""
+    taxable = max(0, int(njop) - int(njoptkp))
+    tax = (Decimal(taxable) * Decimal(rate_percent) / Decimal(100)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return max(int(tax), int(minimum or 0))
+
+
+def pbb_config() -> TaxType:
+    config = TaxType.objects.filter(code=PBB_CODE).first()
+    if config is None or not config.is_active:
+        raise Conflict(_("PBB-P2 is not configured or not active."), code="no_pbb_config")
+    return config
+
+
+def check_year(year: Any) -> int:
+    if isinstance(year, bool) or not isinstance(year, int) or not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValidationFailed(
+            fields={"year": [_("Enter a year from %(min)s to %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR}]}
+        )
+    return year
+
+
+def _first_per_taxpayer(pairs: Iterable[tuple[int, int]]) -> dict[int, int]:
+    first: dict[int, int] = {}
+    for taxpayer_id, value in pairs:
+        first.setdefault(taxpayer_id, value)
+    return first
+
+
+def _njoptkp_objects(taxpayer_ids: set[int], year: int) -> dict[int, int]:
+    """Per taxpayer, the id of the object that gets the NJOPTKP this year (none when it was already used)."""
+    chosen = _first_per_taxpayer(
+        TaxObject.objects.filter(taxpayer_id__in=taxpayer_ids, is_active=True)
+        .order_by("taxpayer_id", "-njop", "nop")
+        .values_list("taxpayer_id", "id")
+    )
+    used = set(
+        Assessment.objects.filter(year=year, taxpayer_id__in=taxpayer_ids, njoptkp__gt=0).values_list(
+            "taxpayer_id", flat=True
+        )
+    )
+    return {taxpayer: obj for taxpayer, obj in chosen.items() if taxpayer not in used}
+
+
+def _payers(taxpayer_ids: set[int]) -> dict[int, int]:
+    """Per taxpayer, the account its bills are addressed to: the first linked one."""
+    return _first_per_taxpayer(
+        TaxpayerAccount.objects.filter(taxpayer_id__in=taxpayer_ids)
+        .order_by("taxpayer_id", "id")
+        .values_list("taxpayer_id", "user_id")
+    )
+
+
+def bill_description(year: int, nop: str) -> str:
+    return f"SPPT PBB-P2 {year} NOP {format_nop(nop)}"
+
+
+def bill_reference(year: int, nop: str) -> str:
+    return f"SPPT-{year}-{nop}"
+
+
+class BatchResult:
+    def __init__(self) -> None:
+        self.created: list[Assessment] = []
+        self.skipped = 0
+        self.notes: list[dict[str, str]] = []
+
+
+def assess_objects(
+    *, actor: Any, rows: list[dict[str, Any]], year: int, config: TaxType, run: GenerationRun | None = None
+) -> BatchResult:
+    """Create the SPPT (and their bills) of ``rows`` (``OBJECT_COLUMNS`` values) for ``year``. Must run inside the
+    caller's transaction; objects already assessed for the year are skipped."""
+    result = BatchResult()
+    existing = set(
+        Assessment.objects.filter(year=year, tax_object_id__in=[r["id"] for r in rows]).values_list(
+            "tax_object_id", flat=True
+        )
+    )
+    todo = [r for r in rows if r["id"] not in existing]
+    result.skipped = len(rows) - len(todo)
+    if not todo:
+        return result
+    taxpayer_ids = {r["taxpayer_id"] for r in todo}
+    njoptkp_for = _njoptkp_objects(taxpayer_ids, year)
+    payers = _payers(taxpayer_ids)
+    configured_njoptkp = int(config.njoptkp or 0)
+    rate = config.rate_percent
+    due_on = due_date(config.due_rule, year=year, issued_on=local_today(timezone.now()))
+    assessments: list[Assessment] = []
+    requests: list[BillRequest] = []
+    for row in todo:
+        deducted = min(configured_njoptkp, row["njop"]) if njoptkp_for.get(row["taxpayer_id"]) == row["id"] else 0
+        amount = sppt_amount(njop=row["njop"], njoptkp=deducted, rate_percent=rate, minimum=config.minimum_tax)
+        if amount <= 0:
+            result.skipped += 1
+            result.notes.append({"nop": row["nop"], "message": str(_("No tax due: NJOP not above NJOPTKP."))})
+            continue
+        assessments.append(
+            Assessment(
+                tax_object_id=row["id"],
+                taxpayer_id=row["taxpayer_id"],
+                year=year,
+                land_area_m2=row["land_area_m2"],
+                building_area_m2=row["building_area_m2"],
+                njop=row["njop"],
+                njoptkp=deducted,
+                rate_percent=rate,
+                amount=amount,
+                due_date=due_on,
+                run=run,
+            )
+        )
+        requests.append(
+            BillRequest(
+                payer_id=payers.get(row["taxpayer_id"]),
+                payer_name=row["taxpayer__name"],
+                description=bill_description(year, row["nop"]),
+                amount=amount,
+                due_on=due_on,
+                reference=bill_reference(year, row["nop"]),
+            )
+        )
+    bills = create_bills(
+        actor=actor, kind="tax_assessment", organization=tax_agency(), config=config, requests=requests
+    )
+    for assessment, bill in zip(assessments, bills, strict=True):
+        assessment.bill_id = bill.pk
+    result.created = Assessment.objects.bulk_create(assessments, batch_size=len(assessments) or None)
+    return result
+
+
+def assessment_issue(*, actor: Any, tax_object: TaxObject, year: int) -> Assessment:
+    """Issue the SPPT of one object (an object registered after the year's run, say)."""
+    require_tax_staff(actor)
+    check_year(year)
+    config = pbb_config()
+    if not tax_object.is_active:
+        raise ValidationFailed(_("This tax object is not active."), code="object_inactive")
+    rows = list(TaxObject.objects.filter(pk=tax_object.pk).values(*OBJECT_COLUMNS))
+    try:
+        with transaction.atomic():
+            TaxObject.objects.select_for_update().filter(pk=tax_object.pk).exists()
+            result = assess_objects(actor=actor, rows=rows, year=year, config=config)
+            if not result.created:
+                if result.notes:
+                    raise ValidationFailed(result.notes[0]["message"], code="no_tax_due")
+                raise Conflict(_("This object already has its SPPT for %(year)s.") % {"year": year}, code="exists")
+            assessment = result.created[0]
+            audit_log(
+                actor=actor,
+                action="tax.sppt_issued",
+                target=assessment,
+                summary={"nop": tax_object.nop, "year": year, "amount": assessment.amount},
+            )
+    except IntegrityError:
+        raise Conflict(_("This object already has its SPPT for %(year)s.") % {"year": year}, code="exists") from None
+    return Assessment.objects.get(pk=assessment.pk)
+
+
+# --- Bulk generation -----------------------------------------------------------------------------------
+
+
+def generation_request(*, actor: Any, year: int, enqueue: bool = True) -> GenerationRun:
+    """Queue the generation of every SPPT of ``year``; the task (or ``manage.py sppt_generate``) runs it."""
+    require_tax_staff(actor)
+    check_year(year)
+    config = pbb_config()
+    tax_agency()  # refuse now, not half-way, when there is no agency to bill for
+    try:
+        with transaction.atomic():
+            run = GenerationRun.objects.create(
+                tax_type=config,
+                year=year,
+                total=TaxObject.objects.filter(is_active=True).count(),
+                requested_by=actor,
+            )
+            audit_log(actor=actor, action="tax.sppt_generation_requested", target=run, summary={"year": year})
+            if enqueue:
+                from balai.taxes.tasks import generate_sppt
+
+                generate_sppt.enqueue(run.pk)
+    except IntegrityError:
+        raise Conflict(
+            _("The SPPT of %(year)s are already being generated. Follow that run.") % {"year": year},
+            code="run_active",
+        ) from None
+    return run
+
+
+def active_run(year: int) -> GenerationRun | None:
+    return GenerationRun.objects.filter(year=year, tax_type__code=PBB_CODE, status__in=["queued", "running"]).first()
+
+
+def _note_errors(run: GenerationRun, notes: list[dict[str, str]]) -> None:
+    if notes:
+        run.errors = (list(run.errors or []) + notes)[-MAX_RUN_ERRORS_KEPT:]
+
+
+def _fail(run_id: int, message: str) -> GenerationRun:
+    with transaction.atomic():
+        run = GenerationRun.objects.select_for_update().get(pk=run_id)
+        run.status = RunStatus.FAILED
+        run.error_count += 1
+        _note_errors(run, [{"nop": "", "message": message}])
+        run.finished_at = run.updated_at = timezone.now()
+        run.save(update_fields=["status", "error_count", "errors", "finished_at", "updated_at"])
+        audit_log(actor=None, action="tax.sppt_generation_failed", target=run, summary={"error": message[:300]})
+    return run
+
+
+def generation_execute(
+    *,
+    run_id: int,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    on_progress: Callable[[GenerationRun], None] | None = None,
+) -> GenerationRun:
+    """Work through a queued or running run, batch by batch, until it is completed or fails. Several workers on the
+    same run take turns (each batch locks the run's row), so nothing is assessed twice."""
+    if not 1 <= batch_size <= 20_000:
+        raise ValidationFailed(fields={"batch_size": [_("Enter a number from 1 to 20000.")]})
+    run = GenerationRun.objects.select_related("tax_type").filter(pk=run_id).first()
+    if run is None:
+        raise NotFound()
+    config = run.tax_type
+    while True:
+        try:
+            with transaction.atomic():
+                run = GenerationRun.objects.select_for_update().get(pk=run_id)
+                if run.status not in (RunStatus.QUEUED, RunStatus.RUNNING):
+                    return run
+                now = timezone.now()
+                if run.status == RunStatus.QUEUED:
+                    run.status, run.started_at = RunStatus.RUNNING, now
+                rows = list(
+                    TaxObject.objects.filter(is_active=True, id__gt=run.last_object_id)
+                    .order_by("id")
+                    .values(*OBJECT_COLUMNS)[:batch_size]
+                )
+                if rows:
+                    result = assess_objects(actor=None, rows=rows, year=run.year, config=config, run=run)
+                    run.last_object_id = rows[-1]["id"]
+                    run.done += len(rows)
+                    run.created_count += len(result.created)
+                    run.skipped_count += result.skipped
+                    _note_errors(run, result.notes)
+                else:
+                    run.status, run.finished_at = RunStatus.COMPLETED, now
+                    run.total = max(run.total, run.done)
+                    audit_log(
+                        actor=None,
+                        action="tax.sppt_generation_completed",
+                        target=run,
+                        summary={"year": run.year, "created": run.created_count, "skipped": run.skipped_count},
+                    )
+                run.updated_at = now
+                run.save()
+        except (BalaiError, IntegrityError) as exc:
+            message = str(exc.message) if isinstance(exc, BalaiError) else str(_("A batch could not be stored."))
+            logger.error("SPPT generation failed", extra={"run_id": run_id, "error": message})
+            return _fail(run_id, message)
+        if on_progress is not None:
+            on_progress(run)
+        if run.status == RunStatus.COMPLETED:
+            return run
