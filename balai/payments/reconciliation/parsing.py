@@ -29,11 +29,11 @@ DELIMITERS = (",", ";")
 
 DEFAULT_MAX_LINES = 100_000
 MAX_PROBLEMS_LISTED = 20
-MAX_PAYMENT_CODE_LENGTH = 64
+MAX_PAYMENT_CODE_LENGTH = 32  # SettlementLine.payment_code
 MAX_REFERENCE_LENGTH = 100
 MAX_CELL_CHARS = 1_000
-# Under one trillion rupiah: far above any single tax, levy or fee payment, far below BIGINT.
-MAX_AMOUNT = 999_999_999_999
+# Ten trillion rupiah: above the largest bill (one trillion) with its penalties, far below BIGINT.
+MAX_AMOUNT = 9_999_999_999_999
 EARLIEST_YEAR = 2000
 
 # The four columns and the header names that mean each (compared after ``_column_key``): English, and the
@@ -53,7 +53,8 @@ _DATE = re.compile(
     r"(?:[ T]\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)?$",
     re.ASCII,
 )
-_PAYMENT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]*$")
+_PAYMENT_CODE = re.compile(r"^[A-Z0-9]+$")
+_CODE_SEPARATORS = str.maketrans("", "", " .-\t\u00a0")
 _SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?E\+?\d+$", re.IGNORECASE | re.ASCII)
 _CURRENCY_PREFIX = re.compile(r"^(?:RP\.?|IDR)\s*", re.IGNORECASE)
 _PLAIN_DIGITS = re.compile(r"^\d+$", re.ASCII)
@@ -315,9 +316,10 @@ def parse_amount(value: str) -> int:
 
 
 def parse_payment_code(value: str) -> str:
-    """The payment code as the platform writes it: capitals, digits and hyphens; spaces (as printed on a
-    receipt) and the apostrophe Excel puts before a number kept as text are dropped."""
-    text = value.strip().lstrip("'").replace(" ", "").replace("\u00a0", "").upper()
+    """The payment code as the platform writes it (``9901 0000-0000.0123`` → ``9901000000000123``): spaces,
+    dots and hyphens as printed on receipts and the apostrophe Excel puts before a number kept as text are
+    dropped; what is left must be capitals and digits. Whether the code exists is the matching's question."""
+    text = value.strip().lstrip("'").strip()
     if not text:
         raise ValueError(_("the payment code is empty"))
     if _SCIENTIFIC.match(text):
@@ -328,9 +330,10 @@ def parse_payment_code(value: str) -> str:
             )
             % {"value": _shorten(text, 30)}
         )
-    if len(text) > MAX_PAYMENT_CODE_LENGTH or not _PAYMENT_CODE.match(text):
+    code = text.translate(_CODE_SEPARATORS).upper()
+    if not code or len(code) > MAX_PAYMENT_CODE_LENGTH or not _PAYMENT_CODE.match(code):
         raise ValueError(_("the payment code “%(value)s” is not valid") % {"value": _shorten(text, 30)})
-    return text
+    return code
 
 
 def parse_reference(value: str) -> str:
