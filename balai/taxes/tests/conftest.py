@@ -162,3 +162,32 @@ def granted_case(setup: None) -> Callable[..., Any]:
         return close_case(case, grant=grant)
 
     return make
+
+
+def pay(bill: Any, *, at: Any = None) -> Any:
+    """Pay ``bill`` online through the payments app's crediting (as a provider's callback would)."""
+    import uuid
+
+    from django.utils import timezone
+
+    from balai.payments.pricing import amount_due
+    from balai.payments.providers.base import TransferReport
+    from balai.payments.services.crediting import payment_record
+
+    moment = at or timezone.now()
+    report = TransferReport(
+        transaction_id=uuid.uuid4().hex,
+        amount=amount_due(bill, at=moment, online=True).total,
+        currency="IDR",
+        channel="virtual_account",
+        paid_at=moment,
+        payment_code=bill.payment_code,
+    )
+    return payment_record(provider="simulator", report=report)
+
+
+def travel(moment: Any) -> Any:
+    """Make ``timezone.now()`` answer ``moment`` (services read the time only through it)."""
+    from unittest import mock
+
+    return mock.patch("django.utils.timezone.now", return_value=moment)
