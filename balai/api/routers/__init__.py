@@ -18,6 +18,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("/", "balai.api.routers.applications.router"),
     ("/staff", "balai.api.routers.staff_cases.router"),
     ("/documents", "balai.documents.api.router"),
+    ("/payments", "balai.payments.api.router"),
 ]
 
 
