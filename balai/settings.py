@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "balai.services",
     "balai.cases",
     "balai.documents",
+    "balai.complaints",
     "balai.payments",
     "balai.taxes",
     "balai.api",

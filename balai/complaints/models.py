@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from balai.core.crypto import EncryptedTextField
@@ -103,7 +103,25 @@ class ComplaintCategory(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.name_en and (translation.get_language() or "").startswith("en"):
+            return self.name_en
         return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from balai.complaints.categories import attribute_errors
+
+        super().clean()
+        errors = attribute_errors(self.attributes)
+        if errors:
+            raise ValidationError({"attributes": errors})
+        if not isinstance(self.keywords, list) or any(not isinstance(k, str) for k in self.keywords):
+            raise ValidationError({"keywords": _("List the keywords as text.")})
 
 
 class Privacy(models.TextChoices):
@@ -169,7 +187,12 @@ class Complaint(models.Model):
     )
     dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
     responded_at = models.DateTimeField(_("first response at"), null=True, blank=True)
+    # The deadline of the step the complaint is in: the coordinator's verification, the agency's response, and
+    # the reporter's reaction (after which the complaint closes by itself).
+    verification_due_at = models.DateTimeField(_("verification due at"), null=True, blank=True)
     response_due_at = models.DateTimeField(_("response due at"), null=True, blank=True)
+    reaction_due_at = models.DateTimeField(_("reporter's reaction due at"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     reopened_count = models.PositiveIntegerField(_("times reopened"), default=0)
     rating = models.PositiveSmallIntegerField(
         _("rating"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
