@@ -35,3 +35,19 @@ def make_bill(**overrides: Any) -> Any:
     }
     values.update(overrides)
     return bill_create(**values)
+
+
+def pay_with_simulator(bill: Any, *, channel: str = "virtual_account") -> Any:
+    """Get an instruction and press "Bayar" at the simulated bank (the notification is delivered in-process)."""
+    from balai.payments.providers.simulator import simulator_pay
+    from balai.payments.services import instruction_create
+
+    instruction = instruction_create(actor=None, bill=bill, channel=channel)
+    return simulator_pay(instruction=instruction)
+
+
+def paid_bill(**overrides: Any) -> Any:
+    bill = make_bill(**overrides)
+    pay_with_simulator(bill)
+    bill.refresh_from_db()
+    return bill
