@@ -16,6 +16,7 @@ from balai.complaints.services.followers import (
 )
 from balai.complaints.services.handling import (
     complaint_add_note,
+    complaint_close_unanswered,
     complaint_dispatch,
     complaint_mark_duplicate,
     complaint_reject,
@@ -40,6 +41,7 @@ __all__ = [
     "complaint_accept",
     "complaint_add_info",
     "complaint_add_note",
+    "complaint_close_unanswered",
     "complaint_contact_confirm",
     "complaint_contact_resend",
     "complaint_create",

@@ -294,3 +294,22 @@ def complaint_add_note(*, actor: Any, complaint: Complaint, body: str, is_public
         if is_public:
             publish_update(visible, "message", entry_id=entry.pk)
     return entry
+
+
+def complaint_close_unanswered(
+    *, actor: Any, complaint: Complaint, reason: str, expected_version: int | None = None
+) -> Complaint:
+    """The coordinator closes a complaint whose reporter never sent the information asked for."""
+    text = require_reason(reason, "reason")
+    with transaction.atomic():
+        case, locked = lock(complaint)
+        case = case_transition(
+            actor=actor, case=case, transition="close_without_info", comment=text, expected_version=expected_version
+        )
+        locked.reaction_due_at = None
+        locked.updated_at = timezone.now()
+        locked.save(update_fields=["reaction_due_at", "updated_at"])
+        set_case_deadline(case, None)
+        locked.case = case
+        publish_update(locked, "closed")
+    return locked
