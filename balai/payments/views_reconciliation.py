@@ -25,11 +25,17 @@ from django.views.decorators.http import require_safe
 
 from balai.core.exceptions import PermissionDenied
 from balai.documents.forms import MULTIPART_OVERHEAD, declared_length, install_pdf_upload_handler, read_upload
-from balai.payments.models import PaymentStatus, SettlementBatch, SettlementLine, SettlementOutcome
+from balai.payments.models import Bill, PaymentStatus, SettlementBatch, SettlementLine, SettlementOutcome
 from balai.payments.reconciliation import export
 from balai.payments.reconciliation.forms import LineFilterForm, SettlementUploadForm
 from balai.payments.reconciliation.parsing import SettlementFileRefused
-from balai.payments.reconciliation.selectors import batch_for, batch_lines, batches_for, earlier_matches
+from balai.payments.reconciliation.selectors import (
+    batch_for,
+    batch_lines,
+    batches_for,
+    bills_by_code,
+    earlier_matches,
+)
 from balai.payments.reconciliation.services import (
     may_reconcile,
     settlement_export_recorded,
@@ -181,7 +187,7 @@ def _batch(request: HttpRequest, batch_id: int) -> SettlementBatch:
     return batch
 
 
-def _line_row(line: SettlementLine, earlier: dict[int, int]) -> dict[str, Any]:
+def _line_row(line: SettlementLine, earlier: dict[int, int], bills: dict[str, Bill]) -> dict[str, Any]:
     payment = line.payment
     credited = payment is not None and payment.status == PaymentStatus.CREDITED
     if line.outcome == SettlementOutcome.MISSING_IN_BANK:
@@ -198,7 +204,7 @@ def _line_row(line: SettlementLine, earlier: dict[int, int]) -> dict[str, Any]:
         "tag": OUTCOME_TAGS.get(line.outcome, "neutral"),
         "bank_amount": rupiah(bank_amount),
         "platform_amount": rupiah(platform_amount),
-        "bill": payment.bill if payment is not None else None,
+        "bill": payment.bill if payment is not None else bills.get(line.payment_code),
         "notes": notes,
     }
 
@@ -216,6 +222,7 @@ def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
     )
     lines = list(page.object_list)
     earlier = earlier_matches(batch, [line.payment_id for line in lines if line.payment_id])
+    bills = bills_by_code([line.payment_code for line in lines if line.payment_id is None])
     export_outcome = outcome if outcome and outcome != SettlementOutcome.MATCHED else "discrepancies"
     response = render(
         request,
@@ -226,7 +233,7 @@ def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
             "counts": _counts(batch),
             "form": form,
             "page_obj": page,
-            "rows": [_line_row(line, earlier) for line in lines],
+            "rows": [_line_row(line, earlier, bills) for line in lines],
             "filtered": bool(outcome or search),
             "export_url": reverse("reconciliation:export", args=[batch.pk])
             + "?"

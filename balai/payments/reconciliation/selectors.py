@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import F, Q, QuerySet
 
-from balai.payments.models import SettlementBatch, SettlementLine, SettlementOutcome
+from balai.payments.models import Bill, SettlementBatch, SettlementLine, SettlementOutcome
 
 from .services import may_reconcile
 
@@ -79,3 +79,17 @@ def earlier_matches(batch: SettlementBatch, payment_ids: list[int]) -> dict[int,
     for payment_id, batch_id in rows:
         found.setdefault(payment_id, batch_id)
     return found
+
+
+def bills_by_code(codes: list[str]) -> dict[str, Bill]:
+    """The bills of the lines no payment is linked to (the bank took money for an unpaid or expired bill),
+    so the page can say in what state the platform has them. Callers are revenue staff (all bills)."""
+    wanted = sorted({code for code in codes if code})
+    if not wanted:
+        return {}
+    return {
+        bill.payment_code: bill
+        for bill in Bill.objects.filter(payment_code__in=wanted).only(
+            "id", "payment_code", "status", "description", "expires_at"
+        )
+    }

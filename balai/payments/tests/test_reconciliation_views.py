@@ -146,6 +146,9 @@ def test_uploading_a_file_reconciles_it_and_shows_the_result(officer_client, off
     html = page.content.decode()
     assert "settlement.csv is reconciled: 1 of 2 lines match, 1 discrepancies." in html
     assert unpaid.payment_code in html and batch.sha256 in html
+    # The bank took money for a bill the platform still has unpaid: the page says so and links the bill.
+    bill_link = find_all(parse(html), "a", href=reverse("revenue:bill", args=[unpaid.payment_code]))
+    assert len(bill_link) == 1 and bill_link[0].text.startswith("Unpaid")
     assert money_state() == before  # never a credit
 
 
