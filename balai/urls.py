@@ -37,6 +37,10 @@ urlpatterns = [
     path("kantor/pendapatan/", include("balai.payments.urls_staff")),
     path("kantor/pajak/", include("balai.taxes.urls_staff")),
     path("kantor/", include("balai.web.urls_kantor")),
+    # Public complaint pages; their numbers always contain a hyphen (ADU-2026-000123), so the complaints
+    # app's own pages under /pengaduan/ (the filing form /pengaduan/baru/) never clash with them.
+    path("pengaduan/", include("balai.complaints.public.urls")),
+    path("open311/v2/", include("balai.complaints.open311.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -12,19 +12,15 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from balai.api.models import ApiKey
-from balai.api.scopes import register_scope
 from balai.api.services import api_key_authenticate
 from balai.cases.models import Channel
 from balai.complaints.models import MAX_DESCRIPTION_LENGTH, MAX_PHOTOS, Complaint, ComplaintCategory, Privacy
 from balai.complaints.open311.errors import Open311Error
 from balai.complaints.open311.params import parse_attributes, parse_location, value_of
+from balai.complaints.open311.scopes import SCOPE
 from balai.core.exceptions import BalaiError, NotAuthenticated, PermissionDenied, ValidationFailed
-
-SCOPE = "open311"
-register_scope(SCOPE, gettext_lazy("File complaints through Open311 GeoReport v2 (applications issued a key)"))
 
 MAX_NAME = 100
 MAX_CONTACT = 254

@@ -104,7 +104,7 @@ class RequestFilter:
     token: str | None = None
 
 
-def request_rows(criteria: RequestFilter, *, limit: int = MAX_REQUESTS) -> tuple[list[dict[str, Any]], Lookups]:
+def request_rows(criteria: RequestFilter, *, limit: int | None = None) -> tuple[list[dict[str, Any]], Lookups]:
     """Public service requests, newest first, at most ``limit``; ``numbers`` overrides the other criteria."""
     if criteria.token is not None:
         qs = public_complaints().filter(open311_token=criteria.token)
@@ -122,7 +122,7 @@ def request_rows(criteria: RequestFilter, *, limit: int = MAX_REQUESTS) -> tuple
                 ComplaintCategory.objects.filter(open311_code__in=criteria.service_codes).values_list("pk", flat=True)
             )
             qs = qs.filter(category_id__in=category_ids)
-    rows = list(qs.order_by("-created_at", "-case_id").values(*_REQUEST_COLUMNS)[:limit])
+    rows = list(qs.order_by("-created_at", "-case_id").values(*_REQUEST_COLUMNS)[: limit or MAX_REQUESTS])
     lookups = Lookups.load(
         agency_ids={row["case__organization_id"] for row in rows},
         state_ids={row["case__state_id"] for row in rows},

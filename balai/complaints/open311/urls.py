@@ -2,9 +2,12 @@
 
 from django.urls import path, re_path
 
-from balai.complaints.open311 import views
+from balai.complaints.open311 import scopes, views
 
 app_name = "open311"
+
+# Importing the scope module registers the "open311" API-key scope as soon as the URLs are loaded.
+SCOPE = scopes.SCOPE
 
 _FMT = r"\.(?P<fmt>[A-Za-z0-9]{1,10})$"
 

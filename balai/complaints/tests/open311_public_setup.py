@@ -16,6 +16,7 @@ from balai.accounts.tests.factories import UserFactory
 from balai.api.services import api_key_create
 from balai.complaints.categories import load_complaint_categories
 from balai.complaints.models import Complaint, ComplaintCategory, ComplaintSettings
+from balai.complaints.open311 import scopes as _open311_scopes  # noqa: F401 - registers the scope
 from balai.organizations.models import Organization, Role
 from balai.organizations.tests.factories import MembershipFactory, OrganizationFactory
 
@@ -52,11 +53,12 @@ def make_world(*, scopes: tuple[str, ...] = ("open311",)) -> World:
         row.coordinator = agencies["DISKOMINFO"]
         row.save(update_fields=["coordinator"])
     coordinator_staff = UserFactory(staff=True, verified=True)
-    MembershipFactory(user=coordinator_staff, organization=agencies["DISKOMINFO"], role=Role.COMPLAINT_ADMIN)
+    # Heads: they also handle confidential complaints (which the tests prove never reach the public).
+    MembershipFactory(user=coordinator_staff, organization=agencies["DISKOMINFO"], role=Role.HEAD)
     officers = {}
     for code in ("DPUPR", "DISHUB", "INSPEKTORAT"):
         officer = UserFactory(staff=True, verified=True)
-        MembershipFactory(user=officer, organization=agencies[code], role=Role.RESPONDER)
+        MembershipFactory(user=officer, organization=agencies[code], role=Role.HEAD)
         officers[code] = officer
     app_owner = UserFactory(full_name="Aplikasi Lapor Warga", verified=True)
     _key, clear = api_key_create(actor=None, owner=app_owner, name="Aplikasi warga", scopes=scopes)
