@@ -66,6 +66,10 @@ def instruction_create(*, actor: Any, bill: Bill, channel: str, provider: str | 
     chosen = get_provider(provider) if provider else provider_for_channel(channel)
     if channel not in chosen.channels:
         raise ValidationFailed(fields={"channel": [_("This provider does not offer this channel.")]})
+    with transaction.atomic():  # the expiry is recorded even though the request is then refused
+        status = settle_expiry(lock_bill(bill)).status
+    if status != BillStatus.UNPAID:
+        raise Conflict(not_payable_message(status), code=f"bill_{status}")
     with transaction.atomic():
         locked = settle_expiry(lock_bill(bill))
         if locked.status != BillStatus.UNPAID:
