@@ -39,14 +39,18 @@ def tax_agency() -> Organization:
 
 
 def is_tax_staff(user: Any) -> bool:
+    """Answered once per user object (a request's user asks several times while a page is built)."""
     if is_platform_admin(user):
         return True
     if not getattr(user, "is_staff_member", False):
         return False
+    cached = getattr(user, "_balai_tax_staff", None)
+    if cached is not None:
+        return bool(cached)
     organization_id = Organization.objects.filter(code=tax_agency_code()).values_list("id", flat=True).first()
-    if organization_id is None:
-        return False
-    return bool(roles_in(user, organization_id) & TAX_ROLES)
+    answer = organization_id is not None and bool(roles_in(user, organization_id) & TAX_ROLES)
+    user._balai_tax_staff = answer
+    return answer
 
 
 def require_tax_staff(actor: Any) -> None:

@@ -70,7 +70,7 @@ def assessments(request: HttpRequest) -> HttpResponse:
             "list_title": _("SPPT"),
             "crumbs": crumbs((_("SPPT"), "")),
             "runs": runs,
-            "generate_form": YearForm(initial={"year": timezone.localdate().year}),
+            "generate_form": YearForm(prefix="generate", initial={"year": timezone.localdate().year}),
         },
     )
 
@@ -80,12 +80,14 @@ def assessments(request: HttpRequest) -> HttpResponse:
 @tax_staff_required
 def generate(request: HttpRequest) -> HttpResponse:
     """Queue the generation of every SPPT of a year; the page of the run shows its progress."""
-    form = YearForm(request.POST)
+    form = YearForm(request.POST, prefix="generate")
+    status = 400
     if form.is_valid():
         try:
             run = generation_request(actor=request.user, year=form.cleaned_data["year"])
         except BalaiError as exc:
             put_errors(form, exc)
+            status = 400 if exc.status == 422 else exc.status
         else:
             messages.success(request, _("The SPPT of %(year)s are being generated.") % {"year": run.year})
             return redirect("tax_office:run", run_id=run.pk)
@@ -99,7 +101,7 @@ def generate(request: HttpRequest) -> HttpResponse:
             "action": reverse("tax_office:generate"),
             "crumbs": crumbs((_("SPPT"), reverse("tax_office:assessments")), (_("Generate"), "")),
         },
-        status=400,
+        status=status,
     )
 
 
