@@ -6,3 +6,22 @@ class ComplaintsConfig(AppConfig):
     name = "balai.complaints"
     label = "complaints"
     verbose_name = _("Complaints")
+
+    def ready(self) -> None:
+        from balai.audit.registry import register
+
+        # Registers the consumers of domain events (complaint.updated).
+        from balai.complaints import tasks  # noqa: F401
+
+        register("complaint.submitted", _("Complaint filed"))
+        register("complaint.contact_confirmed", _("Complaint contact confirmed"))
+        register("complaint.dispatched", _("Complaint dispatched to an agency"))
+        register("complaint.marked_duplicate", _("Complaint marked as a duplicate"))
+        register("complaint.transferred", _("Complaint transferred to another agency"))
+        register("complaint.info_added", _("Information added to a complaint"))
+        register("complaint.accepted", _("Complaint response accepted"))
+        register("complaint.reopened", _("Complaint reopened"))
+        register("complaint.rated", _("Complaint handling rated"))
+        register("complaint.escalated", _("Overdue complaint escalated"))
+        register("complaint.followed", _("Complaint followed"))
+        register("complaint.settings_changed", _("Complaint settings changed"))

@@ -231,6 +231,13 @@ class Complaint(models.Model):
     def __str__(self) -> str:
         return self.title or self.category.name
 
+    @property
+    def public_title(self) -> str:
+        """The title with personal data masked, for public pages."""
+        from balai.complaints.masking import mask_personal_data
+
+        return mask_personal_data(self.title)
+
 
 class ComplaintPhoto(models.Model):
     """A photo with EXIF (location, camera) stripped before storing; served under a random name."""

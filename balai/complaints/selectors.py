@@ -306,6 +306,16 @@ def public_timeline(complaint: Complaint) -> list[PublicStep]:
     return steps
 
 
+def entry_author(entry: TimelineEntry, applicant_id: int | None) -> str:
+    """Who wrote a timeline entry, as "agency", "reporter" or "system" — never the reporter's name (the agency
+    must not learn who filed an anonymous complaint)."""
+    if entry.actor_id is not None and entry.actor_id != applicant_id:
+        return "agency"
+    if entry.actor_id is not None or entry.kind in (TimelineKind.SUBMISSION, TimelineKind.PUBLIC_REPLY):
+        return "reporter"
+    return "reporter" if entry.transition_code in REPORTER_TRANSITIONS - {"confirm_contact"} else "system"
+
+
 def reporter_timeline(complaint: Complaint) -> QuerySet[TimelineEntry]:
     return (
         TimelineEntry.objects.filter(case_id=complaint.pk, is_public=True)

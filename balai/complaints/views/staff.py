@@ -26,6 +26,7 @@ from balai.complaints.models import Complaint, ResponseTemplate
 from balai.complaints.selectors import (
     complaint_for_staff,
     complaints_for_staff,
+    entry_author,
     may_see_reporter,
     photo_for,
     staff_timeline,
@@ -162,12 +163,23 @@ def _detail(request: HttpRequest, complaint: Complaint, *, bound: tuple[str, Any
         "reporter_rows": _reporter_rows(user, complaint),
         "attribute_rows": _attribute_rows(complaint),
         "photos": list(complaint.photos.all()),
-        "timeline": staff_timeline(complaint),
+        "timeline": _timeline_rows(complaint),
         "templates": templates if any(s.code == "respond" for s in steps) else [],
         "duplicates": list(complaint.duplicates.select_related("case")[:50]),
         "now": timezone.now(),
     }
     return render(request, "complaints/staff/detail.html", context, status=status)
+
+
+def _timeline_rows(complaint: Complaint) -> list[tuple[Any, str]]:
+    """The history with who did each step: the officer's name, or "the reporter" / "the system"."""
+    applicant_id = complaint.case.applicant_id
+    labels = {"reporter": _("the reporter"), "system": _("the system")}
+    rows = []
+    for entry in staff_timeline(complaint):
+        author = entry_author(entry, applicant_id)
+        rows.append((entry, entry.actor.full_name if author == "agency" else labels[author]))
+    return rows
 
 
 def _colleagues(organization_id: int) -> list[tuple[int, str]]:
