@@ -19,6 +19,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("/staff", "balai.api.routers.staff_cases.router"),
     ("/documents", "balai.documents.api.router"),
     ("/payments", "balai.payments.api.router"),
+    ("/taxes", "balai.taxes.api.router"),
 ]
 
 
