@@ -23,7 +23,7 @@ from balai.core.calendar import CALENDAR_TZ
 from balai.organizations.models import Organization
 
 CACHE_SECONDS = 600
-CACHE_KEY = "complaints:public-stats:v1:%s"
+CACHE_KEY = "complaints:public-stats:v2:%s"
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def _compute(year: int | None) -> list[dict[str, Any]]:
             responded=Count("pk", filter=responded),
             due=Count("pk", filter=Q(response_due_at__isnull=False) & (responded | Q(response_due_at__lt=now))),
             on_time=Count("pk", filter=responded & Q(responded_at__lte=F("response_due_at"))),
-            rating=Avg("rating"),
+            average_rating=Avg("rating"),
             rated=Count("rating"),
         )
         .order_by()
@@ -149,7 +149,7 @@ def agency_figures(year: int | None) -> list[AgencyFigures]:
                 due=row["due"],
                 on_time=row["on_time"],
                 median_hours=row["median_hours"],
-                rating=round(float(row["rating"]), 1) if row["rating"] is not None else None,
+                rating=round(float(row["average_rating"]), 1) if row["average_rating"] is not None else None,
                 rated=row["rated"],
             )
         )
