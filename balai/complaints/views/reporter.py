@@ -46,14 +46,14 @@ def _forms(complaint: Complaint, bound: tuple[str, Any] | None = None) -> dict[s
     state = complaint.case.state.code
     forms: dict[str, Any] = {}
     if state not in FINAL_STATES:
-        forms["informasi"] = AddInfoForm()
+        forms["informasi"] = AddInfoForm(prefix="informasi")
         if state != MORE_INFO:
-            forms["balas"] = ReplyForm()
+            forms["balas"] = ReplyForm(prefix="balas")
     if state == RESPONDED and may_reopen(complaint):
         forms["terima"] = None
-        forms["buka-kembali"] = ReopenForm()
+        forms["buka-kembali"] = ReopenForm(prefix="buka-kembali")
     if may_rate(complaint):
-        forms["nilai"] = RateForm()
+        forms["nilai"] = RateForm(prefix="nilai")
     if bound is not None and bound[0] in forms:
         forms[bound[0]] = bound[1]
     return forms
@@ -76,7 +76,7 @@ def _render(request: HttpRequest, complaint: Complaint, *, tracked: bool, bound:
 def _act(request: HttpRequest, complaint: Complaint, action: str, *, actor: Any, code: str | None) -> Any:
     """Run ``action``; returns None when done, or (action, bound form) to show again with its errors."""
     form_classes = {"balas": ReplyForm, "informasi": AddInfoForm, "buka-kembali": ReopenForm, "nilai": RateForm}
-    form = form_classes[action](request.POST, request.FILES) if action in form_classes else None
+    form = form_classes[action](request.POST, request.FILES, prefix=action) if action in form_classes else None
     if form is not None and not form.is_valid():
         return (action, form)
     data = form.cleaned_data if form is not None else {}
