@@ -251,6 +251,15 @@ def test_a_bad_filter_is_a_form_error_not_a_crash(officer_client, reconciled):
     assert len(response.context["rows"]) == SettlementLine.objects.filter(batch=reconciled).count()
 
 
+def test_a_nul_byte_in_the_filters_is_a_form_error(officer_client, reconciled):
+    response = officer_client.get(
+        reverse("reconciliation:batch", args=[reconciled.pk]), {"q": "VA\x00", "outcome": "\x00"}
+    )
+    assert response.status_code == 400
+    export = officer_client.get(reverse("reconciliation:export", args=[reconciled.pk]), {"outcome": "\x00"})
+    assert export.status_code == 200 and len(read_csv(export)) == 6
+
+
 def test_list_and_batch_pages_keep_a_query_budget(officer_client, officer, django_assert_max_num_queries):
     date = day(yesterday_at(10))
     for n in range(3):
