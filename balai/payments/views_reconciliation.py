@@ -63,12 +63,6 @@ def _require_revenue_staff(request: HttpRequest) -> None:
         raise DjangoPermissionDenied
 
 
-def rupiah(value: int | None) -> str:
-    if value is None:
-        return "–"
-    return "Rp " + formats.number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
-
-
 # --- Batches and upload -------------------------------------------------------------------------------------
 
 
@@ -202,8 +196,8 @@ def _line_row(line: SettlementLine, earlier: dict[int, int], bills: dict[str, Bi
     return {
         "line": line,
         "tag": OUTCOME_TAGS.get(line.outcome, "neutral"),
-        "bank_amount": rupiah(bank_amount),
-        "platform_amount": rupiah(platform_amount),
+        "bank_amount": bank_amount,
+        "platform_amount": platform_amount,
         "bill": payment.bill if payment is not None else bills.get(line.payment_code),
         "notes": notes,
     }
