@@ -147,7 +147,7 @@ def _upload_post(request: HttpRequest, *, handler: Any, max_bytes: int) -> HttpR
     if outcome.created:
         messages.success(
             request,
-            _("%(name)s is reconciled: %(matched)d of %(lines)d lines match, %(discrepancies)d discrepancies.")
+            _("%(name)s is reconciled. Lines matched: %(matched)d of %(lines)d; discrepancies: %(discrepancies)d.")
             % {
                 "name": batch.file_name,
                 "matched": batch.matched_count,

@@ -144,7 +144,7 @@ def test_uploading_a_file_reconciles_it_and_shows_the_result(officer_client, off
     assert response.status_code == 302 and response["Location"] == reverse("reconciliation:batch", args=[batch.pk])
     page = officer_client.get(response["Location"])
     html = page.content.decode()
-    assert "settlement.csv is reconciled: 1 of 2 lines match, 1 discrepancies." in html
+    assert "settlement.csv is reconciled. Lines matched: 1 of 2; discrepancies: 1." in html
     assert unpaid.payment_code in html and batch.sha256 in html
     # The bank took money for a bill the platform still has unpaid: the page says so and links the bill.
     bill_link = find_all(parse(html), "a", href=reverse("revenue:bill", args=[unpaid.payment_code]))
