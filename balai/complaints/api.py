@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy
 from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
@@ -17,9 +16,10 @@ from ninja.responses import Status
 from balai.api.auth import require_scope
 from balai.api.errors import responses
 from balai.api.pagination import PageOut, PageQuery, paginate
-from balai.api.scopes import register_scope
 from balai.complaints.categories import sorted_attributes
 from balai.complaints.models import MAX_DESCRIPTION_LENGTH, Complaint
+from balai.complaints.scopes import STAFF_SCOPE, WRITE_SCOPE
+from balai.complaints.scopes import register as register_scopes
 from balai.complaints.selectors import (
     category_choices,
     complaint_for_reporter,
@@ -51,10 +51,7 @@ from balai.core.exceptions import PermissionDenied
 from balai.core.masking import mask_email
 
 router = Router(tags=["complaints"])
-WRITE_SCOPE = "complaints:write"
-STAFF_SCOPE = "complaints:staff"
-register_scope(WRITE_SCOPE, gettext_lazy("File complaints and act on your own complaints"))
-register_scope(STAFF_SCOPE, gettext_lazy("Read and handle the complaints of your agencies (government staff)"))
+register_scopes()
 TEXT = 4000
 
 

@@ -12,6 +12,9 @@ class ComplaintsConfig(AppConfig):
 
         # Registers the consumers of domain events (complaint.updated).
         from balai.complaints import tasks  # noqa: F401
+        from balai.complaints.scopes import register as register_scopes
+
+        register_scopes()
 
         register("complaint.submitted", _("Complaint filed"))
         register("complaint.contact_confirmed", _("Complaint contact confirmed"))

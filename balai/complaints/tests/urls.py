@@ -28,7 +28,12 @@ if not any(import_path == COMPLAINTS_ROUTER for _prefix, import_path in ROUTERS)
         title="Balai API (complaints)", version="1-test", urls_namespace="complaints_api", auth=DEFAULT_AUTH
     )
     install_error_handlers(_api)
-    _api.add_router("/", COMPLAINTS_ROUTER)
-    urlpatterns.append(path("api/v1/complaints", _api.urls))
+    _api.add_router("/complaints", COMPLAINTS_ROUTER)
+    _patterns, _app, _namespace = _api.urls
+    # Only the complaints operations: the rest of /api/v1/ (and its JSON 404) stays the site's.
+    _own_api = [
+        p for p in _patterns if getattr(p, "name", None) not in {"not-found", "api-root", "docs", "openapi-json"}
+    ]
+    urlpatterns.append(path("api/v1/", include((_own_api, _app), namespace=_namespace)))
 
 urlpatterns += list(site_urlpatterns)
