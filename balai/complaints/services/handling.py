@@ -69,9 +69,10 @@ def complaint_dispatch(
         locked.escalated_at = None
         locked.updated_at = now
         locked.save(update_fields=["dispatched_at", "response_due_at", "escalated_at", "updated_at"])
-        set_case_deadline(case, locked.response_due_at, organization=target, assigned_to=None)
         if note:
+            # Before the agency changes: the coordinator writes it while the complaint is still theirs.
             case_add_note(actor=actor, case=case, body=note, is_public=False)
+        set_case_deadline(case, locked.response_due_at, organization=target, assigned_to=None)
         audit_log(
             actor=actor,
             action="complaint.dispatched",
