@@ -111,7 +111,9 @@ def _clean_items(items: Any, default_code: str, errors: dict[str, list[str]]) ->
             errors[f"items.{position}"] = [_("The item has the wrong type.")]
             continue
         description = str(item.description or "").strip()
-        if not description:
+        if "\x00" in description:
+            errors[f"items.{position}.description"] = [_("The text contains a character that is not allowed.")]
+        elif not description:
             errors[f"items.{position}.description"] = [_("Describe what the item is for.")]
         elif len(description) > 300:
             errors[f"items.{position}.description"] = [_("The description is too long (at most 300 characters).")]
@@ -172,14 +174,18 @@ def bill_create(
     if cleaned_items and total > MAX_AMOUNT and "items" not in errors:
         errors["items"] = [_("The amount is too large.")]
     name = str(payer_name or "").strip() or (getattr(payer, "full_name", "") if payer is not None else "")
-    if not name:
+    if "\x00" in name:
+        errors["payer_name"] = [_("The text contains a character that is not allowed.")]
+    elif not name:
         errors["payer_name"] = [_("Enter the payer's name.")]
     elif len(name) > 200:
         errors["payer_name"] = [_("The name is too long (at most 200 characters).")]
     if payer is not None and not getattr(payer, "pk", None):
         errors["payer"] = [_("The payer's account does not exist.")]
     reference = str(reference or "").strip()
-    if len(reference) > 100:
+    if "\x00" in reference:
+        errors["reference"] = [_("The text contains a character that is not allowed.")]
+    elif len(reference) > 100:
         errors["reference"] = [_("The reference is too long (at most 100 characters).")]
     due = _moment(due_at, "due_at", errors, required=True)
     expiry = _moment(expires_at, "expires_at", errors, required=False)
@@ -256,7 +262,7 @@ def bill_cancel(*, actor: Any, bill: Bill, reason: str) -> Bill:
     """Cancel an unpaid (or expired) bill: it can no longer be paid and its instructions stop working.
 
     Raises PermissionDenied, ValidationFailed (no reason) or Conflict (paid, refunded or already cancelled)."""
-    reason = str(reason or "").strip()
+    reason = str(reason or "").replace("\x00", "").strip()
     if not reason:
         raise ValidationFailed(fields={"reason": [_("Write why the bill is cancelled.")]})
     if len(reason) > MAX_REASON_LENGTH:

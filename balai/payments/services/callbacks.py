@@ -155,6 +155,11 @@ def report_from(data: Mapping[str, Any], *, now: dt.datetime) -> TransferReport:
     )
 
 
+def _clean(value: Any, limit: int) -> str:
+    """Text as the database can keep it: PostgreSQL refuses NUL characters, which a hostile sender may send."""
+    return str(value or "").replace("\x00", "\ufffd")[:limit]
+
+
 def _log(
     *,
     provider: str,
@@ -173,19 +178,19 @@ def _log(
     data = data or {}
     amount = data.get("amount")
     return CallbackEvent.objects.create(
-        provider=provider[:32],
+        provider=_clean(provider, 32),
         remote_ip=remote_ip or None,
-        request_id=request_context.current().request_id[:64],
-        timestamp_header=header(headers, TIMESTAMP_HEADER)[:32],
-        body=raw.decode("utf-8", "replace") if keep_body else "",
+        request_id=_clean(request_context.current().request_id, 64),
+        timestamp_header=_clean(header(headers, TIMESTAMP_HEADER), 32),
+        body=_clean(raw.decode("utf-8", "replace"), len(raw) + 1) if keep_body else "",
         body_sha256=hashlib.sha256(raw).hexdigest(),
         size=len(raw),
         signature_valid=signature_valid,
         outcome=outcome,
         http_status=status,
-        message=message[:500],
-        provider_transaction_id=str(data.get("transaction_id") or "")[:64],
-        payment_code=str(data.get("payment_code") or "")[:32],
+        message=_clean(message, 500),
+        provider_transaction_id=_clean(data.get("transaction_id"), 64),
+        payment_code=_clean(data.get("payment_code"), 32),
         amount=amount if isinstance(amount, int) and not isinstance(amount, bool) and abs(amount) < 2**62 else None,
         bill=bill,
         payment=payment,

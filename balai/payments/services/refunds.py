@@ -41,7 +41,7 @@ def refund_create(*, actor: Any, bill: Bill, amount: Any, reason: str) -> Refund
     reason missing) or Conflict (the bill has nothing to refund)."""
     if not may_refund(actor, bill):
         raise PermissionDenied(_("Only a tax officer or the head of the agency can refund payments."))
-    reason = str(reason or "").strip()
+    reason = str(reason or "").replace("\x00", "").strip()
     errors: dict[str, list[str]] = {}
     if len(reason) < MIN_REASON_LENGTH:
         errors["reason"] = [

@@ -102,6 +102,9 @@ def test_a_sum_above_the_limit_is_refused():
         ({"payer_name": "", "no_payer": True}, "payer_name"),
         ({"payer_name": "n" * 201}, "payer_name"),
         ({"reference": "r" * 101}, "reference"),
+        ({"reference": "SPPT\x00"}, "reference"),
+        ({"payer_name": "Budi\x00"}, "payer_name"),
+        ({"items": [BillItemIn(description="Pajak\x00", amount=1000)]}, "items.0.description"),
         ({"due_at": None}, "due_at"),
         ({"due_at": dt.datetime(2030, 1, 1, 12, 0)}, "due_at"),  # noqa: DTZ001 - the naive time is the bad input
         ({"due_at": "2030-01-01"}, "due_at"),
