@@ -16,7 +16,8 @@ from django.utils.translation import ngettext
 
 from balai.cases.models import StateKind
 from balai.complaints.models import ComplaintCategory
-from balai.complaints.open311.reads import Lookups, UpdateRow, category_name, english, public_text, status_of
+from balai.complaints.open311.reads import Lookups, UpdateRow, category_name, public_text, status_of
+from balai.complaints.public.reference import english
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 DATATYPES = ("string", "number", "datetime", "text", "singlevaluelist", "multivaluelist")
@@ -114,7 +115,7 @@ def service_definition(category: ComplaintCategory) -> dict[str, Any]:
     return {"service_definition": {"service_code": category.open311_code, "attributes": attributes}}
 
 
-def service_notice(category: ComplaintCategory | None) -> str:
+def service_notice(category: Any) -> str:
     if category is None:
         return ""
     return ngettext(
@@ -124,12 +125,24 @@ def service_notice(category: ComplaintCategory | None) -> str:
     ) % {"days": category.response_days}
 
 
-def request(row: dict[str, Any], lookups: Lookups, *, media_url: Callable[[str, int], str]) -> dict[str, Any]:
+def request(
+    row: dict[str, Any],
+    lookups: Lookups,
+    *,
+    media_url: Callable[[str, int], str],
+    notices: dict[int, str] | None = None,
+) -> dict[str, Any]:
     category = lookups.categories.get(row["category_id"])
-    state_name, state_kind = lookups.states.get(row["case__state_id"], ("", StateKind.OPEN))
+    state_name, _state_kind = lookups.states.get(row["case__state_id"], ("", StateKind.OPEN))
     closed_at = row["case__closed_at"]
     updated = closed_at or max(filter(None, [row["updated_at"], row["case__updated_at"], row["created_at"]]))
     number = row["case__number"]
+    if notices is None:
+        notices = {}
+    notice = notices.get(row["category_id"])
+    if notice is None:
+        notice = notices[row["category_id"]] = service_notice(category)
+    latitude, longitude = row["latitude"], row["longitude"]
     return {
         "service_request_id": number,
         "status": status_of(closed_at),
@@ -138,21 +151,22 @@ def request(row: dict[str, Any], lookups: Lookups, *, media_url: Callable[[str, 
         "service_code": category.open311_code if category else "",
         "description": public_text(row["title"], row["public_description"]),
         "agency_responsible": lookups.agencies.get(row["case__organization_id"], ""),
-        "service_notice": service_notice(category),
+        "service_notice": notice,
         "requested_datetime": row["created_at"],
         "updated_datetime": updated,
         "expected_datetime": None if closed_at else (row["response_due_at"] or row["case__due_at"]),
         "address": row["address"],
         "address_id": None,
         "zipcode": None,
-        "lat": row["latitude"],
-        "long": row["longitude"],
+        "lat": float(latitude) if latitude is not None else None,
+        "long": float(longitude) if longitude is not None else None,
         "media_url": media_url(number, row["photo_id"]) if row.get("photo_id") else None,
     }
 
 
 def requests(rows: list[dict[str, Any]], lookups: Lookups, *, media_url: Callable[[str, int], str]) -> dict[str, Any]:
-    return {"service_requests": [request(row, lookups, media_url=media_url) for row in rows]}
+    notices: dict[int, str] = {}
+    return {"service_requests": [request(row, lookups, media_url=media_url, notices=notices) for row in rows]}
 
 
 def created(number: str | None, token: str | None, notice: str) -> dict[str, Any]:

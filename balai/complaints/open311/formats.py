@@ -13,7 +13,6 @@ import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
-from xml.etree import ElementTree as ET  # noqa: S405 - only builds documents, never parses input
 
 from django.http import HttpResponse
 
@@ -39,10 +38,6 @@ SINGULAR = {
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def clean_text(value: str) -> str:
-    return _NOT_XML.sub("", value)
-
-
 def w3_datetime(moment: dt.datetime | None) -> str | None:
     """ISO 8601 as the W3C note wants it, with the offset (Asia/Jakarta, ``+07:00``), to the second."""
     if moment is None:
@@ -54,53 +49,63 @@ def _singular(name: str) -> str:
     return SINGULAR.get(name) or (name[:-1] if name.endswith("s") else name)
 
 
-def _scalar_text(value: Any) -> str:
+def _text(value: Any) -> str:
+    """A scalar as XML character data: escaped, without the characters XML cannot carry."""
+    kind = type(value)
     if value is None:
         return ""
-    if isinstance(value, bool):
+    if kind is bool:
         return "true" if value else "false"
-    if isinstance(value, dt.datetime):
+    if kind is str:
+        text = value
+    elif isinstance(value, dt.datetime):
         return w3_datetime(value) or ""
-    if isinstance(value, Decimal):
+    elif isinstance(value, Decimal):
         return format(value.normalize(), "f")
-    return clean_text(str(value))
+    else:
+        text = str(value)
+    if _NOT_XML.search(text):
+        text = _NOT_XML.sub("", text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _xml_children(parent: ET.Element, name: str, value: Any) -> None:
-    element = ET.SubElement(parent, name)
-    _xml_fill(element, name, value)
-
-
-def _xml_fill(element: ET.Element, name: str, value: Any) -> None:
-    if isinstance(value, Mapping):
+def _xml(parts: list[str], name: str, value: Any) -> None:
+    # Element names are ours (spec field names), never the client's: only character data is escaped.
+    parts.append(f"<{name}>")
+    kind = type(value)
+    if kind is dict:
         for key, child in value.items():
-            _xml_children(element, key, child)
-    elif isinstance(value, list | tuple):
+            _xml(parts, key, child)
+    elif kind is list or kind is tuple:
         child_name = _singular(name)
         for item in value:
-            _xml_children(element, child_name, item)
+            _xml(parts, child_name, item)
     else:
-        element.text = _scalar_text(value)
+        parts.append(_text(value))
+    parts.append(f"</{name}>")
 
 
 def to_xml(document: Mapping[str, Any]) -> str:
     ((root_name, content),) = document.items()
-    root = ET.Element(root_name)
-    _xml_fill(root, root_name, content)
-    return XML_DECLARATION + ET.tostring(root, encoding="unicode")
+    parts = [XML_DECLARATION]
+    _xml(parts, root_name, content)
+    return "".join(parts)
 
 
 def _json_value(value: Any) -> Any:
-    if isinstance(value, Mapping):
+    kind = type(value)
+    if kind is str:
+        if _NOT_XML.search(value):
+            value = _NOT_XML.sub("", value)
+        return value or None
+    if kind is dict:
         return {key: _json_value(child) for key, child in value.items()}
-    if isinstance(value, list | tuple):
+    if kind is list or kind is tuple:
         return [_json_value(item) for item in value]
     if isinstance(value, dt.datetime):
         return w3_datetime(value)
     if isinstance(value, Decimal):
         return float(value)
-    if isinstance(value, str):
-        return clean_text(value) or None
     return value
 
 

@@ -1,10 +1,10 @@
 """What the Open311 endpoints read, built on the public selectors of the complaints app.
 
-Rows are read with ``values()`` and the small lookup tables (categories, agencies, workflow states) are read
-once per request, so a page of 1,000 service requests is one indexed range query and one query for photos,
-not 1,000 model instances with four joins each. Only public and anonymous complaints that count (a
-reporter's contact verified) are ever read here: ``public_complaints()`` decides that; confidential ones
-never appear, and no row carries a reporter's name, e-mail, phone or account."""
+Rows are read with ``values()`` and the small lookup tables (categories, agencies, workflow states) come from
+the cached reference (``public.reference``), so a page of 1,000 service requests is one indexed range query
+and one query for photos, not 1,000 model instances with four joins each. Only public and anonymous
+complaints that count (a reporter's contact verified) are ever read here: ``public_complaints()`` decides
+that; confidential ones never appear, and no row carries a reporter's name, e-mail, phone or account."""
 
 from __future__ import annotations
 
@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import F, Q
-from django.utils import translation
 
-from balai.cases.models import StateKind, TimelineEntry, TimelineKind, WorkflowState
+from balai.cases.models import StateKind, TimelineEntry, TimelineKind
 from balai.complaints.masking import mask_personal_data
-from balai.complaints.models import ComplaintCategory, ComplaintPhoto
+from balai.complaints.models import ComplaintPhoto
+from balai.complaints.public.reference import CategoryRef, localised, reference
 from balai.complaints.selectors import public_complaints
-from balai.organizations.models import Organization
 
 MAX_REQUESTS = 1000
 MAX_UPDATES = 1000
@@ -44,34 +43,29 @@ _REQUEST_COLUMNS = (
 )
 
 
-def english() -> bool:
-    return (translation.get_language() or "").startswith("en")
-
-
-def _localised(name: str, name_en: str) -> str:
-    return name_en if name_en and english() else name
-
-
 @dataclass(frozen=True)
 class Lookups:
-    """The small tables every row refers to, read once per request."""
+    """The small tables every row refers to, from the cached reference (no query on a warm cache)."""
 
-    categories: dict[int, ComplaintCategory]
+    categories: dict[int, CategoryRef]
     agencies: dict[int, str]
     states: dict[int, tuple[str, str]]  # id -> (public name, kind)
+    districts: dict[int, str]
 
     @classmethod
-    def load(cls, *, agency_ids: set[int] | None = None, state_ids: set[int] | None = None) -> Lookups:
-        categories = {c.pk: c for c in ComplaintCategory.objects.all()}
-        orgs = Organization.objects.all() if agency_ids is None else Organization.objects.filter(pk__in=agency_ids)
-        agencies = {pk: _localised(name, name_en) for pk, name, name_en in orgs.values_list("pk", "name", "name_en")}
-        states_qs = WorkflowState.objects.all() if state_ids is None else WorkflowState.objects.filter(pk__in=state_ids)
-        states = {state.pk: (state.display_public_name, state.kind) for state in states_qs}
-        return cls(categories=categories, agencies=agencies, states=states)
+    def load(cls) -> Lookups:
+        ref = reference()
+        return cls(
+            categories=ref.categories,
+            agencies={pk: agency.display_name for pk, agency in ref.agencies.items()},
+            states={pk: (state.display_name, state.kind) for pk, state in ref.states.items()},
+            districts={pk: name for pk, (_code, name) in ref.districts.items()},
+        )
 
 
-def category_name(category: ComplaintCategory) -> str:
-    return _localised(category.name, category.name_en)
+def category_name(category: Any) -> str:
+    """A category's name in the page's language (a ComplaintCategory or its cached reference)."""
+    return localised(category.name, category.name_en)
 
 
 def public_text(title: str, description: str) -> str:
@@ -118,15 +112,10 @@ def request_rows(criteria: RequestFilter, *, limit: int | None = None) -> tuple[
             status=statuses.pop() if len(statuses) == 1 else None,
         )
         if criteria.service_codes:
-            category_ids = list(
-                ComplaintCategory.objects.filter(open311_code__in=criteria.service_codes).values_list("pk", flat=True)
-            )
-            qs = qs.filter(category_id__in=category_ids)
+            codes = set(criteria.service_codes)
+            qs = qs.filter(category_id__in=[c.id for c in reference().categories.values() if c.open311_code in codes])
     rows = list(qs.order_by("-created_at", "-case_id").values(*_REQUEST_COLUMNS)[: limit or MAX_REQUESTS])
-    lookups = Lookups.load(
-        agency_ids={row["case__organization_id"] for row in rows},
-        state_ids={row["case__state_id"] for row in rows},
-    )
+    lookups = Lookups.load()
     photos = _photo_ids([row["case_id"] for row in rows])
     for row in rows:
         row["photo_id"] = photos.get(row["case_id"])
@@ -178,10 +167,7 @@ def update_rows(start: dt.datetime, end: dt.datetime, *, limit: int = MAX_UPDATE
         .values("id", "kind", "body", "created_at", "to_state_id", "case__number", "case__closed_at")[:limit]
     )
     entries = list(entries)
-    states = {
-        state.pk: (state.display_public_name, state.kind)
-        for state in WorkflowState.objects.filter(pk__in={e["to_state_id"] for e in entries if e["to_state_id"]})
-    }
+    states = Lookups.load().states
     updates = []
     for entry in entries:
         state = states.get(entry["to_state_id"])

@@ -30,6 +30,7 @@ from balai.complaints.open311.errors import Open311Error
 from balai.complaints.open311.filing import authenticate, file_request, read_filing
 from balai.complaints.open311.formats import FORMATS, render, render_errors
 from balai.complaints.open311.params import parse_list, parse_statuses, parse_w3_datetime, value_of
+from balai.complaints.public.reference import reference
 
 logger = logging.getLogger("balai.open311")
 
@@ -166,7 +167,7 @@ def requests_endpoint(request: HttpRequest, fmt: str) -> HttpResponse:
     else:
         codes = parse_list(value_of(data, "service_code"), "service_code")
         if codes:
-            known = set(ComplaintCategory.objects.filter(open311_code__in=codes).values_list("open311_code", flat=True))
+            known = {category.open311_code for category in reference().categories.values()}
             unknown = [code for code in codes if code not in known]
             if unknown:
                 raise Open311Error.bad_request(

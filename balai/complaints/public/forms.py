@@ -10,10 +10,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from balai.cases.models import WorkflowState
-from balai.complaints.models import ComplaintCategory
-from balai.complaints.workflows import CONTACT_CHECK, UNCONFIRMED, WORKFLOW_CODE
-from balai.organizations.models import District, Organization
+from balai.complaints.public.reference import reference
+from balai.complaints.workflows import CONTACT_CHECK, UNCONFIRMED
 
 PERIODS = {"7": 7, "30": 30, "90": 90, "365": 365}
 # States a public complaint is never in (it counts only after the contact is confirmed).
@@ -39,17 +37,18 @@ class ComplaintFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        categories = ComplaintCategory.objects.filter(is_active=True).order_by("position", "name")
+        ref = reference()  # cached: the choices cost no query on a warm cache
         self.fields["category"].choices = [("", _("All categories"))] + [
-            (c.code, c.name_en if c.name_en and _is_english() else c.name) for c in categories
+            (c.code, c.display_name) for c in ref.categories.values() if c.is_active
         ]
-        agencies = Organization.objects.active().order_by("name")
-        self.fields["agency"].choices = [("", _("All agencies"))] + [(o.code, o.display_name) for o in agencies]
-        districts = District.objects.order_by("name")
-        self.fields["district"].choices = [("", _("All districts"))] + [(d.code, d.name) for d in districts]
-        states = WorkflowState.objects.filter(workflow__code=WORKFLOW_CODE).exclude(code__in=HIDDEN_STATES)
+        self.fields["agency"].choices = [("", _("All agencies"))] + [
+            (a.code, a.display_name) for a in ref.agencies.values() if a.is_active
+        ]
+        self.fields["district"].choices = [("", _("All districts"))] + [
+            (code, name) for code, name in ref.districts.values()
+        ]
         self.fields["state"].choices = [("", _("All states"))] + [
-            (s.code, s.display_public_name) for s in states.order_by("position", "id")
+            (s.code, s.display_name) for s in ref.states.values() if s.code not in HIDDEN_STATES
         ]
         for field in self.fields.values():
             field.error_messages["invalid_choice"] = _("Choose one of the options in the list.")
@@ -68,12 +67,6 @@ class ComplaintFilterForm(forms.Form):
 def period_start(period: str | None) -> dt.datetime | None:
     days = PERIODS.get(period or "")
     return timezone.now() - dt.timedelta(days=days) if days else None
-
-
-def _is_english() -> bool:
-    from django.utils import translation
-
-    return (translation.get_language() or "").startswith("en")
 
 
 class StatisticsForm(forms.Form):

@@ -21,8 +21,8 @@ from balai.complaints.models import Complaint, ComplaintPhoto, Privacy
 from balai.complaints.open311.reads import Lookups, category_name
 from balai.complaints.public.forms import period_start
 from balai.complaints.public.mapview import geo_uri
+from balai.complaints.public.reference import reference
 from balai.complaints.selectors import PublicStep, public_complaints, public_photos, public_timeline
-from balai.organizations.models import District
 
 PAGE_SIZE = 20
 MAX_PAGE = 250  # deeper pages cost an ever longer scan; filters narrow the list instead
@@ -47,14 +47,21 @@ _COLUMNS = (
 
 
 def filtered(filters: dict[str, Any]) -> QuerySet[Complaint]:
-    """Public complaints narrowed by the form's filters (codes); unknown codes match nothing."""
-    return public_complaints(
-        category=filters.get("category"),
-        agency=filters.get("agency"),
-        district=filters.get("district"),
-        state=filters.get("state"),
-        since=period_start(filters.get("period")),
-    )
+    """Public complaints narrowed by the form's filters (codes, turned into ids through the cached reference so
+    the query needs no join to the small tables); an unknown code matches nothing."""
+    qs = public_complaints(since=period_start(filters.get("period")))
+    ref = reference()
+    if filters.get("category"):
+        qs = qs.filter(category_id__in=[c.id for c in ref.categories.values() if c.code == filters["category"]])
+    if filters.get("agency"):
+        qs = qs.filter(case__organization_id__in=[a.id for a in ref.agencies.values() if a.code == filters["agency"]])
+    if filters.get("district"):
+        qs = qs.filter(
+            district_id__in=[pk for pk, (code, _name) in ref.districts.items() if code == filters["district"]]
+        )
+    if filters.get("state"):
+        qs = qs.filter(case__state_id__in=[s.id for s in ref.states.values() if s.code == filters["state"]])
+    return qs
 
 
 def excerpt(text: str, limit: int = EXCERPT) -> str:
@@ -87,12 +94,8 @@ class ListItem:
 
 
 def _items(rows: list[dict[str, Any]]) -> list[ListItem]:
-    lookups = Lookups.load(
-        agency_ids={row["case__organization_id"] for row in rows},
-        state_ids={row["case__state_id"] for row in rows},
-    )
-    district_ids = {row["district_id"] for row in rows if row["district_id"]}
-    districts = dict(District.objects.filter(pk__in=district_ids).values_list("pk", "name")) if district_ids else {}
+    lookups = Lookups.load()
+    districts = lookups.districts
     items = []
     for row in rows:
         category = lookups.categories.get(row["category_id"])

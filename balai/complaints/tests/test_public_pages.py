@@ -119,8 +119,20 @@ def test_pages_without_a_total_count(client, world, monkeypatch):
 def test_list_query_budget(client, world, django_assert_max_num_queries):
     for n in range(25):
         file_complaint(world, title=f"Laporan {n}")
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(5):  # the cached reference of categories, agencies, districts, states
         assert client.get("/pengaduan/").status_code == 200
+    with django_assert_max_num_queries(1):  # then one query per page, filtered or not
+        assert client.get("/pengaduan/", {"category": "JALAN-RUSAK", "page": "2"}).status_code == 200
+
+
+def test_a_renamed_agency_shows_at_once(client, world):
+    complaint = dispatch(world, file_complaint(world))
+    assert "Dinas Pekerjaan Umum" in text_of(client.get("/pengaduan/"))
+    agency = world.agencies["DPUPR"]
+    agency.name = "Dinas PUPR Baru"
+    agency.save()
+    html = text_of(client.get("/pengaduan/"))
+    assert "Dinas PUPR Baru" in html and complaint.case.number in html
 
 
 # --- one complaint ------------------------------------------------------------------------------------
