@@ -11,12 +11,15 @@ from typing import Any
 
 import yaml
 from django.db import transaction
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from balai.core.calendar import CALENDAR_TZ
 from balai.core.exceptions import ValidationFailed
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "complaint_categories.yaml"
+TEMPLATES_FILE = Path(__file__).resolve().parent / "data" / "response_templates.yaml"
 DEFAULT_COORDINATOR = "DISKOMINFO"
 
 # Open311 GeoReport v2 attribute datatypes.
@@ -104,6 +107,8 @@ def _clean_value(spec: dict[str, Any], raw: Any) -> Any:
         moment = parse_datetime(str(raw).strip()) if isinstance(raw, str) else raw
         if not isinstance(moment, dt.datetime):
             raise ValueError(_("Enter a date and time such as 2026-05-01T08:30:00+07:00."))
+        if timezone.is_naive(moment):
+            moment = moment.replace(tzinfo=CALENDAR_TZ)  # a form's local time is the regency's
         return moment.isoformat()
     values = spec.get("values") or {}
     if datatype == "singlevaluelist":
@@ -218,4 +223,28 @@ def load_complaint_categories(
         created += 1
     if result is not None and created:
         result.count("complaint categories", created)
+    if path is None:
+        _load_response_templates(organizations, result)
     return created
+
+
+def _load_response_templates(organizations: dict[str, Any], result: Any) -> None:
+    """The demo's response templates, when none exists yet (administrators keep them afterwards)."""
+    from balai.complaints.models import ComplaintCategory, ResponseTemplate
+
+    if ResponseTemplate.objects.exists():
+        return
+    with open(TEMPLATES_FILE, encoding="utf-8") as handle:
+        items = (yaml.safe_load(handle) or {}).get("templates") or []
+    categories = {c.code: c for c in ComplaintCategory.objects.all()}
+    for item in items:
+        template = ResponseTemplate(
+            title=item["title"],
+            body=str(item["body"]).strip(),
+            category=categories.get(item.get("category") or ""),
+            organization=organizations.get(item.get("organization") or ""),
+        )
+        template.full_clean()
+        template.save()
+    if result is not None and items:
+        result.count("response templates", len(items))

@@ -306,3 +306,19 @@ def test_counter_filing_page(world):
         url + query, {"kategori": "LAYANAN-PUBLIK", "description": "x", "privacy": "public", "reporter_name": "A"}
     )
     assert Complaint.objects.count() == 1  # a responder may not file for someone else
+
+
+def test_response_template_fills_the_response(world):
+    from balai.complaints.models import ResponseTemplate
+
+    template = ResponseTemplate.objects.get(title="Perbaikan dijadwalkan")
+    complaint = filed_complaint()
+    complaint_dispatch(actor=staff(world.coordinator, Role.COMPLAINT_ADMIN), complaint=complaint)
+    agency = sign_in_verified(Client(), staff(world.dpupr))
+    url = reverse("complaints_staff:detail", args=[complaint.case.number])
+    assert "Perbaikan dijadwalkan" in agency.get(url).content.decode()
+    html = agency.get(url, {"template": template.pk}).content.decode()
+    assert "Tim DPUPR telah meninjau lokasi" in html
+    assert_accessible(html, "staff detail with template")
+    other = sign_in_verified(Client(), staff(world.dishub))
+    assert other.get(url, {"template": template.pk}).status_code == 404
