@@ -54,20 +54,22 @@ MAX_PENDING_PER_CONTACT = 5
 SIX_PLACES = Decimal("0.000001")
 
 
-def _coordinate(value: Any, *, name: str, low: int, high: int, errors: dict[str, list[str]]) -> Decimal | None:
+def _coordinate(
+    value: Any, *, name: str, label: str, low: int, high: int, errors: dict[str, list[str]]
+) -> Decimal | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
-        errors[name] = [_("Enter the %(name)s as a number.") % {"name": name}]
+        errors[name] = [_("Enter the %(name)s as a number.") % {"name": label}]
         return None
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation:
-        errors[name] = [_("Enter the %(name)s as a number.") % {"name": name}]
+        errors[name] = [_("Enter the %(name)s as a number.") % {"name": label}]
         return None
     if not number.is_finite() or not low <= number <= high:
         errors[name] = [
-            _("The %(name)s must be between %(low)d and %(high)d.") % {"name": name, "low": low, "high": high}
+            _("The %(name)s must be between %(low)d and %(high)d.") % {"name": label, "low": low, "high": high}
         ]
         return None
     return number.quantize(SIX_PLACES, rounding=ROUND_HALF_UP)
@@ -79,8 +81,8 @@ def clean_location(
     """A point (both coordinates within range, six decimals) and/or an address; one of them when
     ``required``. Raises ValidationFailed naming the field."""
     errors: dict[str, list[str]] = {}
-    lat = _coordinate(latitude, name="latitude", low=-90, high=90, errors=errors)
-    lon = _coordinate(longitude, name="longitude", low=-180, high=180, errors=errors)
+    lat = _coordinate(latitude, name="latitude", label=_("latitude"), low=-90, high=90, errors=errors)
+    lon = _coordinate(longitude, name="longitude", label=_("longitude"), low=-180, high=180, errors=errors)
     place = clean_text(address)
     if len(place) > MAX_ADDRESS_LENGTH:
         errors["address"] = [_("The address is too long (at most %(max)d characters).") % {"max": MAX_ADDRESS_LENGTH}]
