@@ -39,3 +39,23 @@ class Holiday(models.Model):
 
 # The calendar's cache-refresh receivers must be connected whenever the models are loaded.
 from balai.core import calendar as _calendar  # noqa: E402, F401
+
+
+class ScheduledJob(models.Model):
+    """The state of one periodic job (``balai.core.scheduler``); its row is locked while it is enqueued."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    is_enabled = models.BooleanField(_("enabled"), default=True)
+    next_run_at = models.DateTimeField(_("next run at"))
+    last_enqueued_at = models.DateTimeField(_("last enqueued at"), null=True, blank=True)
+    last_finished_at = models.DateTimeField(_("last finished at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    runs = models.PositiveIntegerField(_("runs"), default=0)
+
+    class Meta:
+        verbose_name = _("periodic job")
+        verbose_name_plural = _("periodic jobs")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

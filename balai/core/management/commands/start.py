@@ -1,5 +1,5 @@
 """``manage.py start``: what ``make run`` does after installing — prepare the database and the demo
-data once, then run the web server and the task worker together until Ctrl-C stops both."""
+data once, then run the web server, the task worker and the scheduler together until Ctrl-C stops them."""
 
 from __future__ import annotations
 
@@ -58,9 +58,11 @@ class Command(BaseCommand):
             "--graceful-timeout", "5",
         ]  # fmt: skip
         worker = [python, manage, "db_worker", "--interval", "1"]
+        periodic = [python, manage, "scheduler"]  # enqueues the periodic jobs; the worker runs them
         processes = [
             subprocess.Popen(web, cwd=settings.BASE_DIR),  # noqa: S603 - fixed argv, no shell
             subprocess.Popen(worker, cwd=settings.BASE_DIR),  # noqa: S603
+            subprocess.Popen(periodic, cwd=settings.BASE_DIR),  # noqa: S603
         ]
         stopping = False
 
@@ -71,7 +73,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
         try:
-            # If either process dies, stop the other too: a web server without its worker loses work.
+            # If one process dies, stop the others too: a web server without its worker loses work.
             while not stopping and all(p.poll() is None for p in processes):
                 time.sleep(0.5)
         finally:
