@@ -35,6 +35,7 @@ MAX_CELL_CHARS = 1_000
 # Ten trillion rupiah: above the largest bill (one trillion) with its penalties, far below BIGINT.
 MAX_AMOUNT = 9_999_999_999_999
 EARLIEST_YEAR = 2000
+_MAX_AMOUNT_DIGITS = len(str(MAX_AMOUNT))
 
 # The four columns and the header names that mean each (compared after ``_column_key``): English, and the
 # Indonesian names banks use in their exports.
@@ -265,14 +266,17 @@ def parse_date(value: str, *, today: dt.date) -> dt.date:
     """``2026-11-23``, ``23/11/2026``, ``23-11-2026`` or ``23.11.2026`` (day first), optionally followed by a
     time, which is ignored. Not before 2000 and not after tomorrow."""
     text = value.strip()
-    match = _DATE.match(text)
-    if not match:
-        raise ValueError(
-            _("the date “%(value)s” is not a date like 2026-11-23 or 23/11/2026") % {"value": _shorten(text, 30)}
-        )
-    year = match["y1"] or match["y2"]
-    month = match["m1"] or match["m2"]
-    day = match["d1"] or match["d2"]
+    if len(text) == 10 and text[4] == "-" and text[7] == "-" and text.isascii() and text.replace("-", "").isdigit():
+        year, month, day = text[:4], text[5:7], text[8:]  # ISO, the common case: no regular expression
+    else:
+        match = _DATE.match(text)
+        if not match:
+            raise ValueError(
+                _("the date “%(value)s” is not a date like 2026-11-23 or 23/11/2026") % {"value": _shorten(text, 30)}
+            )
+        year = match["y1"] or match["y2"]
+        month = match["m1"] or match["m2"]
+        day = match["d1"] or match["d2"]
     try:
         date = dt.date(int(year), int(month), int(day))
     except ValueError:
@@ -285,6 +289,8 @@ def parse_date(value: str, *, today: dt.date) -> dt.date:
 def parse_amount(value: str) -> int:
     """Whole rupiah: ``150000``, ``150.000`` or ``150,000`` (thousands), ``Rp 150.000``, and ``150000.00`` or
     ``150.000,00`` (zero cents). Negative, zero, fractional and huge amounts are refused."""
+    if value.isascii() and value.isdigit():
+        return _whole_rupiah(value, value)  # plain digits, the common case
     text = _CURRENCY_PREFIX.sub("", value.strip().replace("\u00a0", " ")).replace(" ", "")
     if not text:
         raise ValueError(_("the amount is empty"))
@@ -305,7 +311,11 @@ def parse_amount(value: str) -> int:
         whole = decimals["whole"].replace(decimals["sep"] or "", "")
     else:
         raise ValueError(_("the amount %(value)s is not a number") % {"value": _shorten(value.strip(), 30)})
-    if len(whole.lstrip("0")) > len(str(MAX_AMOUNT)):
+    return _whole_rupiah(whole, value)
+
+
+def _whole_rupiah(whole: str, value: str) -> int:
+    if len(whole.lstrip("0")) > _MAX_AMOUNT_DIGITS:
         raise ValueError(_("the amount %(value)s is too large") % {"value": _shorten(value.strip(), 30)})
     amount = int(whole)
     if amount == 0:
@@ -322,6 +332,10 @@ def parse_payment_code(value: str) -> str:
     text = value.strip().lstrip("'").strip()
     if not text:
         raise ValueError(_("the payment code is empty"))
+    if text.isascii() and text.isdigit():
+        if len(text) > MAX_PAYMENT_CODE_LENGTH:
+            raise ValueError(_("the payment code “%(value)s” is not valid") % {"value": _shorten(text, 30)})
+        return text  # digits only, as the platform's codes are
     if _SCIENTIFIC.match(text):
         raise ValueError(
             _(
@@ -374,7 +388,7 @@ def parse_settlement_file(
         )
     delimiter = choose_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    positions: dict[str, int] | None = None
+    layout: _Layout | None = None
     header: tuple[str, ...] = ()
     lines: list[SettlementLineIn] = []
     problems: list[str] = []
@@ -391,10 +405,10 @@ def parse_settlement_file(
                 % {"line": reader.line_num},
                 code="settlement_malformed",
             ) from None
-        if not any(cell.strip() for cell in cells):
+        if not "".join(cells).strip():
             continue
-        if positions is None:
-            positions = _check_header(cells)
+        if layout is None:
+            layout = _Layout.of(_check_header(cells), len(cells))
             header = tuple(cell.strip() for cell in cells)
             continue
         if len(lines) + problem_count >= max_lines:
@@ -408,7 +422,7 @@ def parse_settlement_file(
                 code="settlement_too_many_lines",
             )
         try:
-            line = _read_line(cells, positions, line_number=reader.line_num, today=today)
+            line = _read_line(cells, layout, line_number=reader.line_num, today=today)
         except ValueError as exc:
             problem_count += 1
             if len(problems) < MAX_PROBLEMS_LISTED:
@@ -427,7 +441,7 @@ def parse_settlement_file(
         else:
             seen[key] = line.line_number
         lines.append(line)
-    if positions is None:
+    if layout is None:
         raise SettlementFileRefused(_("The file is empty."), code="settlement_empty")
     if problem_count:
         if problem_count > len(problems):
@@ -455,20 +469,46 @@ def parse_settlement_file(
     return SettlementFile(encoding=encoding, delimiter=delimiter, columns=header, lines=tuple(lines))
 
 
-def _read_line(cells: list[str], positions: dict[str, int], *, line_number: int, today: dt.date) -> SettlementLineIn:
-    needed = max(positions.values()) + 1
-    used = set(positions.values())
-    if len(cells) < needed or any(cell.strip() for index, cell in enumerate(cells) if index not in used):
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """Where the four values are in a line, worked out once from the header."""
+
+    date: int
+    payment_code: int
+    amount: int
+    reference: int
+    needed: int
+    others: tuple[int, ...]  # positions of header cells that are not one of the four (a trailing empty one)
+
+    @classmethod
+    def of(cls, positions: dict[str, int], width: int) -> _Layout:
+        used = set(positions.values())
+        return cls(
+            date=positions["date"],
+            payment_code=positions["payment_code"],
+            amount=positions["amount"],
+            reference=positions["reference"],
+            needed=max(used) + 1,
+            others=tuple(index for index in range(width) if index not in used),
+        )
+
+
+def _read_line(cells: list[str], layout: _Layout, *, line_number: int, today: dt.date) -> SettlementLineIn:
+    count = len(cells)
+    if count < layout.needed or (
+        (count > layout.needed or layout.others)
+        and any(cells[i].strip() for i in range(count) if i >= layout.needed or i in layout.others)
+    ):
         raise ValueError(
             _("it has %(found)d values where the header names %(expected)d columns")
             % {"found": len([c for c in cells if c.strip()]), "expected": len(COLUMNS)}
         )
-    if any(len(cell) > MAX_CELL_CHARS for cell in cells):
+    if max(map(len, cells)) > MAX_CELL_CHARS:
         raise ValueError(_("a value is longer than %(max)d characters") % {"max": MAX_CELL_CHARS})
     return SettlementLineIn(
         line_number=line_number,
-        date=parse_date(cells[positions["date"]], today=today),
-        payment_code=parse_payment_code(cells[positions["payment_code"]]),
-        amount=parse_amount(cells[positions["amount"]]),
-        reference=parse_reference(cells[positions["reference"]]),
+        date=parse_date(cells[layout.date], today=today),
+        payment_code=parse_payment_code(cells[layout.payment_code]),
+        amount=parse_amount(cells[layout.amount]),
+        reference=parse_reference(cells[layout.reference]),
     )

@@ -324,7 +324,8 @@ def test_a_large_file_is_matched_with_a_bounded_number_of_queries():
     with CaptureQueriesContext(connection) as queries:
         batch = settlement_upload(actor=officer, file_name="big.csv", data=csv_file(*rows)).batch
     inserts = [q for q in queries.captured_queries if q["sql"].startswith('INSERT INTO "payments_settlementline"')]
-    # The lines go in batches (SQLite allows fewer values per statement than PostgreSQL); the rest is constant.
+    # The lines go in multi-row statements (SQLite: ~124 rows each; PostgreSQL streams them with one COPY), the
+    # bills are looked up by chunks of codes; the rest is constant.
     assert len(inserts) <= 4200 // 100 + 1
     assert len(queries.captured_queries) - len(inserts) <= 20
     assert batch.line_count == 4200 and batch.matched_count == 3
