@@ -240,14 +240,20 @@ def _check_header(cells: list[str]) -> dict[str, int]:
         if missing:
             parts.append(_("missing: %(names)s") % {"names": ", ".join(missing)})
         if unknown:
-            parts.append(_("not expected: %(names)s") % {"names": ", ".join(_shorten(n, 40) for n in unknown[:10])})
+            parts.append(_("not expected: %(names)s") % {"names": _name_list(unknown)})
         if repeated:
-            parts.append(_("given twice: %(names)s") % {"names": ", ".join(_shorten(n, 40) for n in repeated[:10])})
+            parts.append(_("given twice: %(names)s") % {"names": _name_list(repeated)})
         message = _("The file does not have the settlement columns (%(problems)s). Expected: %(expected)s.") % {
             "problems": "; ".join(parts),
             "expected": EXPECTED_HEADER,
         }
     raise SettlementFileRefused(message, code="settlement_wrong_columns")
+
+
+def _name_list(names: list[str], limit: int = 10) -> str:
+    """The first ``limit`` different names, shortened; "…" when there are more."""
+    distinct = list(dict.fromkeys(_shorten(name, 40) for name in names))
+    return ", ".join(distinct[:limit]) + (", …" if len(distinct) > limit else "")
 
 
 def _looks_like_data(cells: list[str]) -> bool:
@@ -399,7 +405,12 @@ def parse_settlement_file(
             cells = next(reader)
         except StopIteration:
             break
-        except csv.Error:
+        except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                message = _("Line %(line)d has a value longer than %(max)d characters: this is not a settlement file.")
+                raise SettlementFileRefused(
+                    message % {"line": reader.line_num, "max": MAX_CELL_CHARS}, code="settlement_malformed"
+                ) from None
             raise SettlementFileRefused(
                 _("Line %(line)d cannot be read as CSV (a quote is not closed or is misplaced).")
                 % {"line": reader.line_num},

@@ -219,6 +219,26 @@ def test_more_lines_than_the_limit_are_refused():
     assert "more than 10 lines" in str(error.message)
 
 
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        (HEADER.encode() + b"2026-11-20,KB-1,1000," + b"x" * 200_000 + b"\n", 2),
+        (b"x" * 300_000, 1),
+        (HEADER.encode() + b'2026-11-20,KB-1,1000,"' + b"x" * 200_000, 2),
+    ],
+    ids=["huge-cell", "one-huge-line", "quote-never-closed"],
+)
+def test_a_value_too_long_for_csv_is_refused_with_its_line(data, line):
+    error = refused(data)
+    assert error.code == "settlement_malformed"
+    assert str(error.message) == f"Line {line} has a value longer than 1000 characters: this is not a settlement file."
+
+
+def test_a_header_with_thousands_of_empty_columns_names_them_once():
+    error = refused("date,payment_code,amount,reference" + "," * 100_000 + "\n2026-11-20,KB-1,1000,R\n")
+    assert "not expected: (empty))" in str(error.message)
+
+
 def test_an_overlong_value_is_refused_not_stored():
     error = refused(HEADER + "2026-11-20,KB-1,1000," + "x" * 5000 + "\n")
     assert "longer than 1000 characters" in error.problems[0]
