@@ -17,6 +17,8 @@ production the simulator's key is derived from ``SECRET_KEY``; the gateway has n
 | ``BALAI_PAYMENTS_INSTRUCTION_TTL_SECONDS`` | ``86400`` | longest life of a VA number or QRIS code |
 | ``BALAI_PAYMENTS_SERVICE_FEE_DAYS`` | ``14`` | days a service-fee bill stays payable |
 | ``BALAI_PAYMENTS_REVENUE_AGENCY`` | ``BAPENDA`` | code of the revenue agency (sees all revenue) |
+| ``BALAI_PAYMENTS_RECEIPTS`` | ``inline`` | ``inline``: receipt signed while crediting; ``worker``: by the task |
+| ``BALAI_PAYMENTS_RATE_LIMIT`` / ``_WINDOW`` | ``60`` / ``600`` | public pay pages: requests per address and window |
 """
 
 from __future__ import annotations
@@ -140,3 +142,12 @@ def revenue_agency_code() -> str:
 
 def public_url() -> str:
     return str(getattr(settings, "BALAI_PUBLIC_URL", "http://127.0.0.1:8000")).rstrip("/")
+
+
+def receipts_inline() -> bool:
+    """Whether the signed receipt is made while crediting (``inline``, the default: the payer has it at once) or
+    by the ``bill.paid`` task (``worker``: callbacks stay fast when signing is the bottleneck)."""
+    value = str(setting("BALAI_PAYMENTS_RECEIPTS", "inline")).lower()
+    if value not in {"inline", "worker"}:
+        raise ImproperlyConfigured("BALAI_PAYMENTS_RECEIPTS must be inline or worker")
+    return value == "inline"

@@ -27,7 +27,7 @@ from balai.audit.services import audit_log
 from balai.core import request_context
 from balai.core.exceptions import NotFound
 from balai.payments.codes import is_well_formed
-from balai.payments.conf import callback_max_bytes, callback_window_seconds
+from balai.payments.conf import callback_max_bytes, callback_window_seconds, receipts_inline
 from balai.payments.models import CallbackEvent, CallbackOutcome, Channel
 from balai.payments.providers.base import TransferReport, get_provider
 from balai.payments.providers.signing import (
@@ -38,6 +38,7 @@ from balai.payments.providers.signing import (
     timestamp_fresh,
 )
 
+from .common import AuditBatch
 from .crediting import payment_record
 from .receipts import issue_receipt_quietly
 
@@ -303,8 +304,14 @@ def callback_receive(
         code = "invalid_json" if exc.status == 400 else "validation_failed"
         return CallbackResult(exc.status, CallbackOutcome.INVALID, _error(code, exc.message, exc.fields), event)
 
+    audits = AuditBatch()
     with transaction.atomic():
-        result = payment_record(provider=provider_name, report=report, after_credit=issue_receipt_quietly)
+        result = payment_record(
+            provider=provider_name,
+            report=report,
+            after_credit=issue_receipt_quietly if receipts_inline() else None,
+            audits=audits,
+        )
         status = 404 if result.outcome == CallbackOutcome.UNKNOWN_BILL else 200
         message = {
             CallbackOutcome.UNKNOWN_BILL: _("No bill has this payment code or reference."),
@@ -325,6 +332,7 @@ def callback_receive(
             bill=result.bill if result.bill is not None and result.bill.pk else None,
             payment=result.payment,
         )
+        audits.write()  # last: the audit chain's lock is then held only until the commit
     if status == 404:
         return CallbackResult(404, result.outcome, _error("unknown_bill", message), event)
     body_out: dict[str, Any] = {"status": result.outcome, "message": str(message)}

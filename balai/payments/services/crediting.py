@@ -19,7 +19,6 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from balai.audit.services import audit_log
 from balai.core.events import publish
 from balai.payments.models import (
     CURRENCY,
@@ -37,7 +36,7 @@ from balai.payments.models import (
 from balai.payments.pricing import amount_due
 from balai.payments.providers.base import TransferReport
 
-from .common import bill_payload, lock_bill
+from .common import AuditBatch, bill_payload, lock_bill
 
 logger = logging.getLogger("balai.payments")
 
@@ -95,68 +94,86 @@ def _flag_reason(bill: Bill, report: TransferReport, expected: int) -> str:
     return ""
 
 
-def payment_record(*, provider: str, report: TransferReport, after_credit: Any = None) -> RecordResult:
+def payment_record(
+    *, provider: str, report: TransferReport, after_credit: Any = None, audits: AuditBatch | None = None
+) -> RecordResult:
     """Record ``report`` of ``provider`` and credit the bill when everything matches (see the module docstring).
 
-    ``after_credit(payment)`` runs inside the transaction after crediting (the receipt is issued there)."""
+    ``after_credit(payment, bill, audits)`` runs inside the transaction after crediting (the receipt is issued
+    there). The audit events go to ``audits`` when given (the caller writes them last), else are written at the
+    end of this transaction."""
     target, instruction, problem = _find(provider, report)
     if target is None:
         return RecordResult(outcome=CallbackOutcome.UNKNOWN_BILL, detail=problem)
+    own_batch = audits is None
+    batch = AuditBatch() if audits is None else audits
     try:
         with transaction.atomic():
-            bill = lock_bill(target.pk)
-            existing = (
-                Payment.objects.filter(provider=provider, provider_transaction_id=report.transaction_id)
-                .order_by()
-                .first()
-            )
-            if existing is not None:
-                detail = (
-                    "" if existing.bill_id == bill.pk and existing.amount == report.amount else "differs_from_first"
-                )
-                return RecordResult(outcome=CallbackOutcome.DUPLICATE, payment=existing, bill=bill, detail=detail)
-            expected, basis = _expected(bill, instruction, report)
-            reason = _flag_reason(bill, report, expected)
-            due = amount_due(bill, at=report.paid_at, online=True)
-            if isinstance(basis, PaymentInstruction):
-                components = (basis.base_amount, basis.discount, basis.penalty)
-            else:
-                components = (due.base, due.discount, due.penalty)
-            now = timezone.now()
-            payment = Payment(
-                bill=bill,
-                instruction=instruction if instruction is not None and instruction.bill_id == bill.pk else None,
-                provider=provider,
-                channel=report.channel,
-                provider_transaction_id=report.transaction_id,
-                amount=report.amount,
-                currency=report.currency,
-                expected_amount=expected,
-                base_amount=components[0],
-                discount=components[1],
-                penalty=components[2],
-                paid_at=report.paid_at,
-                received_at=now,
-                status=PaymentStatus.FLAGGED if reason else PaymentStatus.CREDITED,
-                flag_reason=reason,
-            )
-            with transaction.atomic():
-                payment.save(force_insert=True)
-            if reason:
-                _flag(payment, bill)
-                return RecordResult(outcome=CallbackOutcome.FLAGGED, payment=payment, bill=bill, detail=reason)
-            _credit(payment, bill, now=now, after_credit=after_credit)
-            return RecordResult(outcome=CallbackOutcome.CREDITED, payment=payment, bill=bill)
+            result = _record(provider, report, target, instruction, after_credit=after_credit, audits=batch)
+            if own_batch:
+                batch.write()
+            return result
     except IntegrityError:
         # Another delivery of the same transaction won a race the lock did not cover (e.g. it named another bill).
+        batch.events.clear()
         existing = Payment.objects.filter(provider=provider, provider_transaction_id=report.transaction_id).first()
         if existing is None:
             raise
         return RecordResult(outcome=CallbackOutcome.DUPLICATE, payment=existing, detail="race")
 
 
-def _flag(payment: Payment, bill: Bill) -> None:
-    audit_log(
+def _record(
+    provider: str,
+    report: TransferReport,
+    target: Bill,
+    instruction: PaymentInstruction | None,
+    *,
+    after_credit: Any,
+    audits: AuditBatch,
+) -> RecordResult:
+    bill = lock_bill(target.pk)
+    existing = (
+        Payment.objects.filter(provider=provider, provider_transaction_id=report.transaction_id).order_by().first()
+    )
+    if existing is not None:
+        detail = "" if existing.bill_id == bill.pk and existing.amount == report.amount else "differs_from_first"
+        return RecordResult(outcome=CallbackOutcome.DUPLICATE, payment=existing, bill=bill, detail=detail)
+    expected, basis = _expected(bill, instruction, report)
+    reason = _flag_reason(bill, report, expected)
+    due = amount_due(bill, at=report.paid_at, online=True)
+    if isinstance(basis, PaymentInstruction):
+        components = (basis.base_amount, basis.discount, basis.penalty)
+    else:
+        components = (due.base, due.discount, due.penalty)
+    now = timezone.now()
+    payment = Payment(
+        bill=bill,
+        instruction=instruction if instruction is not None and instruction.bill_id == bill.pk else None,
+        provider=provider,
+        channel=report.channel,
+        provider_transaction_id=report.transaction_id,
+        amount=report.amount,
+        currency=report.currency,
+        expected_amount=expected,
+        base_amount=components[0],
+        discount=components[1],
+        penalty=components[2],
+        paid_at=report.paid_at,
+        received_at=now,
+        status=PaymentStatus.FLAGGED if reason else PaymentStatus.CREDITED,
+        flag_reason=reason,
+    )
+    payment.save(force_insert=True)
+    if reason:
+        _flag(payment, bill, audits)
+        return RecordResult(outcome=CallbackOutcome.FLAGGED, payment=payment, bill=bill, detail=reason)
+    _credit(payment, bill, now=now, after_credit=after_credit, audits=audits)
+    return RecordResult(outcome=CallbackOutcome.CREDITED, payment=payment, bill=bill)
+
+
+def _flag(payment: Payment, bill: Bill, audits: AuditBatch) -> None:
+    publish("payment.flagged", bill_payload(bill, payment_id=payment.pk, reason=payment.flag_reason))
+    audits.add(
         actor=None,
         action="payment.flagged",
         target=payment,
@@ -171,10 +188,9 @@ def _flag(payment: Payment, bill: Bill) -> None:
             "bill_status": bill.status,
         },
     )
-    publish("payment.flagged", bill_payload(bill, payment_id=payment.pk, reason=payment.flag_reason))
 
 
-def _credit(payment: Payment, bill: Bill, *, now: Any, after_credit: Any) -> None:
+def _credit(payment: Payment, bill: Bill, *, now: Any, after_credit: Any, audits: AuditBatch) -> None:
     LedgerEntry.objects.create(
         bill=bill,
         kind=LedgerKind.PAYMENT,
@@ -198,9 +214,18 @@ def _credit(payment: Payment, bill: Bill, *, now: Any, after_credit: Any) -> Non
         status=InstructionStatus.SUPERSEDED
     )
     if after_credit is not None:
-        after_credit(payment, bill)
-    # The audit chain's lock is held from here to the commit: keep it last (after rendering the receipt).
-    audit_log(
+        after_credit(payment, bill, audits)
+    publish(
+        "bill.paid",
+        bill_payload(
+            bill,
+            payment_id=payment.pk,
+            amount_paid=payment.amount,
+            channel=payment.channel,
+            paid_at=payment.paid_at.isoformat(),
+        ),
+    )
+    audits.add(
         actor=None,
         action="payment.credited",
         target=payment,
@@ -213,14 +238,4 @@ def _credit(payment: Payment, bill: Bill, *, now: Any, after_credit: Any) -> Non
             "revenue_code": bill.revenue_code,
             "receipt": payment.receipt.number if payment.receipt_id else None,
         },
-    )
-    publish(
-        "bill.paid",
-        bill_payload(
-            bill,
-            payment_id=payment.pk,
-            amount_paid=payment.amount,
-            channel=payment.channel,
-            paid_at=payment.paid_at.isoformat(),
-        ),
     )

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from balai.audit.services import audit_log
 from balai.core.exceptions import Conflict, ValidationFailed
-from balai.payments.conf import instruction_ttl_seconds
+from balai.payments.conf import instruction_ttl_seconds, receipts_inline
 from balai.payments.models import Bill, BillStatus, Channel, InstructionStatus, PaymentInstruction
 from balai.payments.pricing import amount_due, price_changes_after
 from balai.payments.providers.base import TransferReport, get_provider, provider_for_channel
@@ -141,7 +141,8 @@ def instruction_refresh(*, instruction: PaymentInstruction) -> RecordResult | No
     report: TransferReport | None = provider.query_status(instruction)
     if report is None:
         return None
-    return payment_record(provider=instruction.provider, report=report, after_credit=issue_receipt_quietly)
+    after_credit = issue_receipt_quietly if receipts_inline() else None
+    return payment_record(provider=instruction.provider, report=report, after_credit=after_credit)
 
 
 def active_instruction(bill: Bill) -> PaymentInstruction | None:

@@ -18,7 +18,6 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from balai.audit.services import audit_log
 from balai.core.events import publish
 from balai.core.exceptions import BalaiError
 from balai.documents.models import DocumentKind, DocumentStatus, IssuedDocument, new_public_id
@@ -26,6 +25,7 @@ from balai.documents.numbering import format_date_id, local_date
 from balai.documents.services.content import current_region, letterhead_for, verification_url
 from balai.payments.models import Bill, Channel, Payment, PaymentStatus
 from balai.payments.receipt_pdf import DOCUMENT_TYPE, PaymentReceiptContent, render_payment_receipt
+from balai.payments.services.common import AuditBatch
 
 logger = logging.getLogger("balai.payments")
 CHANNEL_NAMES = {Channel.VIRTUAL_ACCOUNT: "Virtual Account", Channel.QRIS: "QRIS"}
@@ -114,9 +114,21 @@ def issue_receipt_for(payment: Payment, bill: Bill) -> IssuedDocument:
     return document
 
 
-def record_receipt(document: IssuedDocument, bill: Bill) -> None:
-    """The audit event and the domain event of an issued receipt (kept for the end of the transaction)."""
-    audit_log(
+def record_receipt(document: IssuedDocument, bill: Bill, audits: AuditBatch) -> None:
+    """The domain event of an issued receipt, and its audit event into ``audits`` (written last)."""
+    publish(
+        "document.issued",
+        {
+            "document_id": document.pk,
+            "public_id": document.public_id,
+            "kind": DocumentKind.PAYMENT_RECEIPT,
+            "number": document.number,
+            "case_id": bill.case_id,
+            "organization_id": bill.organization_id,
+            "holder_id": document.holder_id,
+        },
+    )
+    audits.add(
         actor=None,
         action="document.issued",
         target=document,
@@ -130,27 +142,23 @@ def record_receipt(document: IssuedDocument, bill: Bill) -> None:
             "provider": document.signing_provider,
         },
     )
-    publish(
-        "document.issued",
-        {
-            "document_id": document.pk,
-            "public_id": document.public_id,
-            "kind": DocumentKind.PAYMENT_RECEIPT,
-            "number": document.number,
-            "case_id": bill.case_id,
-            "organization_id": bill.organization_id,
-            "holder_id": document.holder_id,
-        },
-    )
 
 
-def issue_receipt_quietly(payment: Payment, bill: Bill) -> IssuedDocument | None:
+def issue_receipt_quietly(payment: Payment, bill: Bill, audits: AuditBatch | None = None) -> IssuedDocument | None:
     """Issue the receipt inside a savepoint: a failure (no signing key) is logged and leaves the credit intact;
-    the ``bill.paid`` consumer and staff can issue it later."""
+    the ``bill.paid`` consumer can issue it later. Without a signing profile nothing is rendered at all."""
+    from balai.documents.signing import active_profile_for
+
+    if active_profile_for(bill.organization) is None:
+        logger.error("payment receipt not issued", extra={"payment_id": payment.pk, "error_code": "no_signing_profile"})
+        return None
+    batch = AuditBatch() if audits is None else audits
     try:
         with transaction.atomic():
             document = issue_receipt_for(payment, bill)
-            record_receipt(document, bill)
+            record_receipt(document, bill, batch)
+            if audits is None:
+                batch.write()
             return document
     except BalaiError as exc:
         logger.error(

@@ -107,3 +107,19 @@ def test_amount_in_words(amount, words):
 
 def test_rupiah_format():
     assert rupiah(1_250_000) == "Rp1.250.000" and rupiah(-500) == "-Rp500"
+
+
+def test_receipts_made_by_the_worker_when_configured(settings, signing_profile_for, monkeypatch):
+    """``BALAI_PAYMENTS_RECEIPTS=worker``: crediting does not render; the bill.paid task issues the receipt."""
+    settings.BALAI_PAYMENTS_RECEIPTS = "worker"
+    rendered = []
+    from balai.payments.services import receipts
+
+    original = receipts.issue_receipt_for
+    monkeypatch.setattr(receipts, "issue_receipt_for", lambda *a: rendered.append(1) or original(*a))
+    bill = make_bill()
+    signing_profile_for(bill.organization)
+    pay_with_simulator(bill)
+    # The immediate task backend of the tests runs the bill.paid consumer at once, after crediting.
+    assert rendered == [1]
+    assert Payment.objects.get().receipt is not None
