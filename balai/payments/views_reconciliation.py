@@ -40,6 +40,7 @@ from balai.payments.reconciliation.services import (
     may_reconcile,
     settlement_export_recorded,
     settlement_max_bytes,
+    settlement_refusal_recorded,
     settlement_upload,
     too_large_error,
 )
@@ -115,7 +116,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     max_bytes = settlement_max_bytes()
     if declared_length(request) > max_bytes + MULTIPART_OVERHEAD:
         # Refused from the header alone: the body is never read.
-        return _refused(request, too_large_error(max_bytes), max_bytes, status=413)
+        return _too_large(request, max_bytes, size=declared_length(request))
     handler = install_pdf_upload_handler(request, max_bytes)
     return csrf_protect(_upload_post)(request, handler=handler, max_bytes=max_bytes)
 
@@ -129,10 +130,16 @@ def _refused(request: HttpRequest, error: SettlementFileRefused, max_bytes: int,
     return _batches_page(request, form=form, status=status)
 
 
+def _too_large(request: HttpRequest, max_bytes: int, *, size: int, file_name: str = "") -> HttpResponse:
+    error = too_large_error(max_bytes)
+    settlement_refusal_recorded(actor=request.user, file_name=file_name, size=size, code=error.code)
+    return _refused(request, error, max_bytes, status=413)
+
+
 def _upload_post(request: HttpRequest, *, handler: Any, max_bytes: int) -> HttpResponse:
     form = SettlementUploadForm(request.POST, request.FILES, max_bytes=max_bytes)
     if handler.too_large:
-        return _refused(request, too_large_error(max_bytes), max_bytes, status=413)
+        return _too_large(request, max_bytes, size=handler.received, file_name=handler.file_name or "")
     if not form.is_valid():
         return _batches_page(request, form=form, status=400)
     uploaded = form.cleaned_data["file"]

@@ -103,12 +103,7 @@ def settlement_upload(*, actor: Any, file_name: str, data: bytes) -> UploadOutco
             return _repeated(actor, existing, name)
         settlement = parse_settlement_file(data, max_lines=settlement_max_lines())
     except SettlementFileRefused as exc:
-        audit_log(
-            actor=actor,
-            action="settlement.refused",
-            object_type=SettlementBatch._meta.label_lower,
-            summary={"file_name": name, "sha256": digest, "size": len(data), "code": exc.code},
-        )
+        settlement_refusal_recorded(actor=actor, file_name=name, size=len(data), code=exc.code, sha256=digest)
         raise
     try:
         with transaction.atomic():
@@ -217,6 +212,21 @@ def _summary(batch: SettlementBatch) -> dict[str, Any]:
         "amount_mismatch": batch.amount_mismatch_count,
         "duplicate": batch.duplicate_count,
     }
+
+
+def settlement_refusal_recorded(*, actor: Any, file_name: str, size: int, code: str, sha256: str = "") -> None:
+    """Audit a refused settlement file (also one refused by the page before it was read: too large)."""
+    audit_log(
+        actor=actor,
+        action="settlement.refused",
+        object_type=SettlementBatch._meta.label_lower,
+        summary={
+            "file_name": clean_original_name(file_name, max_length=FILE_NAME_LENGTH) if file_name else "",
+            "sha256": sha256,
+            "size": size,
+            "code": code,
+        },
+    )
 
 
 def settlement_export_recorded(*, actor: Any, batch: SettlementBatch, outcome: str, rows: int) -> None:

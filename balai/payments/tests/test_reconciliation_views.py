@@ -196,14 +196,18 @@ def test_a_file_over_the_limit_is_refused_from_its_declared_length(officer_clien
     assert response.status_code == 413
     assert "The file is larger than 1.0\xa0KB" in response.content.decode()
     assert SettlementBatch.objects.count() == 0
+    event = AuditEvent.objects.get(action="settlement.refused")
+    assert event.summary["code"] == "settlement_too_large" and event.summary["size"] == 200_000
 
 
 def test_a_file_over_the_limit_is_cut_off_while_it_is_read(officer_client, settings):
     settings.BALAI_PAYMENTS_SETTLEMENT_MAX_BYTES = 2048
     data = csv_file(*(f"{day(yesterday_at(10))},9901000000000019,1000,R{n}" for n in range(200)))
     assert 2048 < len(data) < 2048 + 64 * 1024  # passes the header check, stopped by the upload handler
-    response = upload(officer_client, data)
+    response = upload(officer_client, data, name="harian.csv")
     assert response.status_code == 413 and SettlementBatch.objects.count() == 0
+    event = AuditEvent.objects.get(action="settlement.refused")
+    assert event.summary["code"] == "settlement_too_large" and event.summary["file_name"] == "harian.csv"
 
 
 def test_the_upload_needs_the_csrf_token(officer):
