@@ -106,7 +106,7 @@ def load_tax_demo(*, result: Any = None) -> dict[str, int]:
             .values(*OBJECT_COLUMNS)
         )
         if rows:
-            counts["SPPT"] = len(assess_objects(actor=None, rows=rows, year=today.year, config=pbb_config()).created)
+            counts["SPPT"] = assess_objects(actor=None, rows=rows, year=today.year, config=pbb_config()).created
     if result is not None:
         for what, number in counts.items():
             if number:

@@ -114,11 +114,13 @@ class GenerationRun(models.Model):
 class Assessment(Liability):
     """SPPT PBB-P2: amount = max(minimum, rate × (NJOP − NJOPTKP)), whole rupiah (see services/sppt.py)."""
 
+    # No single-column indexes on these keys: the unique (object, year) and the (taxpayer, year) indexes lead with
+    # them, and every index costs time on each of the hundreds of thousands of rows of a yearly run.
     tax_object = models.ForeignKey(
-        TaxObject, verbose_name=_("tax object"), on_delete=models.PROTECT, related_name="assessments"
+        TaxObject, verbose_name=_("tax object"), on_delete=models.PROTECT, related_name="assessments", db_index=False
     )
     taxpayer = models.ForeignKey(
-        Taxpayer, verbose_name=_("taxpayer"), on_delete=models.PROTECT, related_name="assessments"
+        Taxpayer, verbose_name=_("taxpayer"), on_delete=models.PROTECT, related_name="assessments", db_index=False
     )
     year = models.PositiveSmallIntegerField(_("tax year"), validators=YEAR_VALIDATORS)
     land_area_m2 = models.PositiveIntegerField(_("land area (m²)"))
@@ -133,6 +135,7 @@ class Assessment(Liability):
         null=True,
         blank=True,
         related_name="assessments",
+        db_index=False,
     )
 
     class Meta:
@@ -150,7 +153,6 @@ class Assessment(Liability):
         indexes = [
             models.Index(fields=["year", "status"], name="assessment_year_status_idx"),
             models.Index(fields=["taxpayer", "-year"], name="assessment_taxpayer_idx"),
-            models.Index(fields=["status", "due_date"], name="assessment_arrears_idx"),
         ]
 
     def __str__(self) -> str:
