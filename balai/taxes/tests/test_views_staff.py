@@ -214,3 +214,13 @@ def test_unknown_records_are_404(officer_client, setup):
     assert officer_client.get("/kantor/pajak/wajib-pajak/P.1.9999999.99.01/").status_code == 404
     assert officer_client.get(f"/kantor/pajak/objek/{nop_for(99)}/").status_code == 404
     assert officer_client.get("/kantor/pajak/sppt/proses/999/").status_code == 404
+
+
+@pytest.mark.parametrize("url", LISTS[1:2] + LISTS[3:4] + LISTS[5:])
+def test_every_list_has_a_query_budget(
+    officer_client, world, make_object, taxpayer, url, django_assert_max_num_queries
+):
+    for number in range(67, 77):
+        make_object(taxpayer, number)
+    with django_assert_max_num_queries(15):
+        assert officer_client.get(url).status_code == 200

@@ -17,6 +17,7 @@ from balai.core.exceptions import BalaiError
 from balai.taxes import selectors
 from balai.taxes.forms import FilingForm, put_errors
 from balai.taxes.services import self_assessed_types, tax_return_file
+from balai.taxes.templatetags.taxes import format_rupiah
 
 from .common import bill_url
 
@@ -83,7 +84,7 @@ def file_return(request: HttpRequest) -> HttpResponse:
                         request,
                         _("Your return is filed. Pay %(amount)s by %(date)s with payment code %(code)s.")
                         % {
-                            "amount": f"Rp {filed.amount:,}".replace(",", "."),
+                            "amount": format_rupiah(filed.amount),
                             "date": filed.due_date.strftime("%d-%m-%Y"),
                             "code": filed.bill.payment_code,
                         },

@@ -37,6 +37,7 @@ from balai.taxes.services import (
     taxpayer_link_account,
     taxpayer_register,
 )
+from balai.taxes.templatetags.taxes import format_rupiah
 
 from .common import bill_url, render_list, tax_staff_required
 
@@ -288,8 +289,7 @@ def object_detail(request: HttpRequest, nop: str) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("SPPT %(year)s issued: %(amount)s.")
-                    % {"year": sppt.year, "amount": f"Rp {sppt.amount:,}".replace(",", ".")},
+                    _("SPPT %(year)s issued: %(amount)s.") % {"year": sppt.year, "amount": format_rupiah(sppt.amount)},
                 )
                 return redirect(object_url(obj))
     assessments = list(Assessment.objects.filter(tax_object=obj).select_related("bill").order_by("-year")[:20])
