@@ -367,3 +367,18 @@ def test_an_ended_membership_no_longer_reconciles():
     officer = tax_officer()
     officer.memberships.update(ended_at=timezone.now())
     assert not may_reconcile(officer)
+
+
+def test_every_audit_action_of_reconciliation_has_a_readable_name():
+    from balai.audit.registry import is_registered, label_for
+    from balai.payments.reconciliation import RECONCILIATION_ACTIONS, register_reconciliation_actions
+
+    register_reconciliation_actions()
+    for action in RECONCILIATION_ACTIONS:
+        assert is_registered(action) and label_for(action) != action
+    assert set(RECONCILIATION_ACTIONS) == {
+        "settlement.uploaded",
+        "settlement.upload_repeated",
+        "settlement.refused",
+        "settlement.exported",
+    }
