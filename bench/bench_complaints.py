@@ -12,6 +12,8 @@ Measures, each ``--n`` times after ``--warmup`` requests:
   calls) at a new random point each time, 60 % of them near the generator's hot spots (target p95 ≤ 20 ms);
 - the public list ``/pengaduan/`` first page without filters (target p95 ≤ 50 ms), with a category filter,
   page 50, and one public complaint's page;
+- FixMyStreet's ``servicerequestupdates.json`` (last 90 days) and the statistics page, computed once over
+  every complaint (cold) and from the cache;
 - ``/healthz`` as the baseline.
 
 Prints p50/p95/p99 (ms) and SQL queries per request, checks the targets, and writes the figures to
@@ -136,7 +138,27 @@ def main() -> None:
         ),
         measure("public list, page 50", lambda: client.get("/pengaduan/", {"page": "50"}), n=n, warmup=w, check=ok),
         measure("public complaint page", lambda: client.get(f"/pengaduan/{one}/"), n=n, warmup=w, check=ok),
+        measure(
+            "open311 servicerequestupdates.json",
+            lambda: api.get("/open311/v2/servicerequestupdates.json"),
+            n=max(10, n // 10),
+            warmup=2,
+            check=ok,
+        ),
     ]
+    # The statistics are cached for 10 minutes; the cost of computing them once over every complaint:
+    from django.core.cache import cache
+
+    from balai.complaints.public import stats
+
+    def statistics_cold():
+        cache.delete(stats.CACHE_KEY % "all")
+        return client.get("/pengaduan/statistik/", {"year": ""})
+
+    results.append(measure("statistics, all years (cold)", statistics_cold, n=3, warmup=0, check=ok))
+    results.append(
+        measure("statistics page (cached)", lambda: client.get("/pengaduan/statistik/"), n=n, warmup=w, check=ok)
+    )
     print()
     for row in results:
         target = TARGETS_MS.get(row["name"])

@@ -16,7 +16,8 @@ from django.utils.translation import ngettext
 
 from balai.cases.models import StateKind
 from balai.complaints.models import ComplaintCategory
-from balai.complaints.open311.reads import Lookups, UpdateRow, category_name, public_text, status_of
+from balai.complaints.open311.formats import Prepared, clean_text
+from balai.complaints.open311.reads import Lookups, UpdateRow, category_name, public_text
 from balai.complaints.public.reference import english
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -125,48 +126,53 @@ def service_notice(category: Any) -> str:
     ) % {"days": category.response_days}
 
 
+def _category_fields(category: Any) -> tuple[str | None, str | None, str]:
+    if category is None:
+        return None, None, ""
+    return clean_text(category_name(category)), category.open311_code, service_notice(category)
+
+
 def request(
     row: dict[str, Any],
     lookups: Lookups,
     *,
     media_url: Callable[[str, int], str],
-    notices: dict[int, str] | None = None,
+    categories: dict[int, tuple[str | None, str | None, str]] | None = None,
 ) -> dict[str, Any]:
-    category = lookups.categories.get(row["category_id"])
+    """One service request from a row of ``reads.request_rows`` (times already W3C text, coordinates floats)."""
+    if categories is None:
+        categories = {}
+    fields = categories.get(row["category_id"])
+    if fields is None:
+        fields = categories[row["category_id"]] = _category_fields(lookups.categories.get(row["category_id"]))
+    service_name, service_code, notice = fields
     state_name, _state_kind = lookups.states.get(row["case__state_id"], ("", StateKind.OPEN))
-    closed_at = row["case__closed_at"]
-    updated = closed_at or max(filter(None, [row["updated_at"], row["case__updated_at"], row["created_at"]]))
     number = row["case__number"]
-    if notices is None:
-        notices = {}
-    notice = notices.get(row["category_id"])
-    if notice is None:
-        notice = notices[row["category_id"]] = service_notice(category)
-    latitude, longitude = row["latitude"], row["longitude"]
     return {
         "service_request_id": number,
-        "status": status_of(closed_at),
-        "status_notes": state_name,
-        "service_name": category_name(category) if category else "",
-        "service_code": category.open311_code if category else "",
-        "description": public_text(row["title"], row["public_description"]),
-        "agency_responsible": lookups.agencies.get(row["case__organization_id"], ""),
+        "status": "closed" if row["is_closed"] else "open",
+        "status_notes": clean_text(state_name),
+        "service_name": service_name,
+        "service_code": service_code,
+        "description": clean_text(public_text(row["title"], row["public_description"])),
+        "agency_responsible": clean_text(lookups.agencies.get(row["case__organization_id"], "")),
         "service_notice": notice,
-        "requested_datetime": row["created_at"],
-        "updated_datetime": updated,
-        "expected_datetime": None if closed_at else (row["response_due_at"] or row["case__due_at"]),
-        "address": row["address"],
+        "requested_datetime": row["requested"],
+        "updated_datetime": row["updated"],
+        "expected_datetime": row["expected"],
+        "address": clean_text(row["address"]),
         "address_id": None,
         "zipcode": None,
-        "lat": float(latitude) if latitude is not None else None,
-        "long": float(longitude) if longitude is not None else None,
-        "media_url": media_url(number, row["photo_id"]) if row.get("photo_id") else None,
+        "lat": row["lat"],
+        "long": row["long"],
+        "media_url": media_url(number, row["photo_id"]) if row["photo_id"] else None,
     }
 
 
 def requests(rows: list[dict[str, Any]], lookups: Lookups, *, media_url: Callable[[str, int], str]) -> dict[str, Any]:
-    notices: dict[int, str] = {}
-    return {"service_requests": [request(row, lookups, media_url=media_url, notices=notices) for row in rows]}
+    categories: dict[int, tuple[str | None, str | None, str]] = {}
+    items = [request(row, lookups, media_url=media_url, categories=categories) for row in rows]
+    return {"service_requests": Prepared(items)}
 
 
 def created(number: str | None, token: str | None, notice: str) -> dict[str, Any]:

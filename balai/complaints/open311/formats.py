@@ -45,6 +45,18 @@ def w3_datetime(moment: dt.datetime | None) -> str | None:
     return moment.astimezone(CALENDAR_TZ).isoformat(timespec="seconds")
 
 
+class Prepared(list):
+    """Items already in JSON's terms (strings cleaned, empty values None, times as text): the JSON writer
+    dumps them as they are instead of walking every value."""
+
+
+def clean_text(value: str | None) -> str | None:
+    """Text without the characters XML cannot carry; None for an empty text (JSON's null)."""
+    if not value:
+        return None
+    return _NOT_XML.sub("", value) if _NOT_XML.search(value) else value
+
+
 def _singular(name: str) -> str:
     return SINGULAR.get(name) or (name[:-1] if name.endswith("s") else name)
 
@@ -62,6 +74,8 @@ def _text(value: Any) -> str:
         return w3_datetime(value) or ""
     elif isinstance(value, Decimal):
         return format(value.normalize(), "f")
+    elif kind is float:
+        return format(value, ".6f").rstrip("0").rstrip(".")  # never "1e-05"
     else:
         text = str(value)
     if _NOT_XML.search(text):
@@ -76,7 +90,7 @@ def _xml(parts: list[str], name: str, value: Any) -> None:
     if kind is dict:
         for key, child in value.items():
             _xml(parts, key, child)
-    elif kind is list or kind is tuple:
+    elif kind is list or kind is tuple or kind is Prepared:
         child_name = _singular(name)
         for item in value:
             _xml(parts, child_name, item)
@@ -98,6 +112,8 @@ def _json_value(value: Any) -> Any:
         if _NOT_XML.search(value):
             value = _NOT_XML.sub("", value)
         return value or None
+    if kind is Prepared:
+        return value
     if kind is dict:
         return {key: _json_value(child) for key, child in value.items()}
     if kind is list or kind is tuple:

@@ -140,11 +140,11 @@ def service_definition(request: HttpRequest, fmt: str, code: str) -> HttpRespons
     return render(documents.service_definition(category), fmt)
 
 
-def _date_range(data: Any) -> tuple[dt.datetime, dt.datetime]:
+def _date_range(data: Any, *, now: dt.datetime | None = None) -> tuple[dt.datetime, dt.datetime]:
     start = parse_w3_datetime(value_of(data, "start_date"), "start_date")
     end = parse_w3_datetime(value_of(data, "end_date"), "end_date")
     if start is None and end is None:
-        end = timezone.now()
+        end = now or timezone.now()
     if start is None:
         start = end - DEFAULT_SPAN
     elif end is None:
@@ -211,8 +211,10 @@ def token_detail(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
 
 @endpoint("GET")
 def updates(request: HttpRequest, fmt: str) -> HttpResponse:
-    start, end = _date_range(request.GET)
-    return render(documents.updates(reads.update_rows(start, end)), fmt)
+    # The default window ends now, to the minute, so that polling clients share one cached reading.
+    now = timezone.now().replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
+    start, end = _date_range(request.GET, now=now)
+    return render(documents.updates(reads.cached_update_rows(start, end)), fmt)
 
 
 @csrf_exempt

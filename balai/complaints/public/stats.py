@@ -4,18 +4,21 @@ the response deadline; the median time from dispatch to the first response; the 
 Every complaint that counts (its reporter's contact confirmed) is included, confidential ones too: they are
 only counted, never shown, and leaving them out would let an agency improve its figures by hiding complaints.
 The figures are computed in the database (the median with ``percentile_cont`` on PostgreSQL, in Python on
-SQLite) and cached for a few minutes, since they change slowly and cost a scan of the period."""
+SQLite) and cached for ten minutes, since they change slowly and cost a scan of the period; an expired copy
+is served while one process computes the next."""
 
 from __future__ import annotations
 
 import datetime as dt
 import statistics
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Avg, Count, F, Q
+from django.db.models import Avg, Count, F, Min, Q
 from django.utils import timezone
 
 from balai.complaints.models import Complaint
@@ -23,7 +26,9 @@ from balai.core.calendar import CALENDAR_TZ
 from balai.organizations.models import Organization
 
 CACHE_SECONDS = 600
-CACHE_KEY = "complaints:public-stats:v2:%s"
+STALE_SECONDS = 24 * 3600
+LOCK_SECONDS = 120
+CACHE_KEY = "complaints:public-stats:v3:%s"
 
 
 @dataclass(frozen=True)
@@ -124,13 +129,27 @@ def _compute(year: int | None) -> list[dict[str, Any]]:
     return figures
 
 
+def _cached(key: str, compute: Callable[[], Any]) -> Any:
+    """``compute()``'s value, kept ``CACHE_SECONDS``. After that the old value is still served (for up to a
+    day) while one process, holding a short lock, computes the new one: on 1M complaints a computation takes
+    seconds, and every visitor of an expired page must not start one at the same time."""
+    entry = cache.get(key)
+    now = time.time()
+    if entry is not None and now - entry[0] < CACHE_SECONDS:
+        return entry[1]
+    if entry is not None and not cache.add(f"{key}:lock", 1, LOCK_SECONDS):
+        return entry[1]  # someone else is computing it; the figures of a few minutes ago meanwhile
+    try:
+        value = compute()
+        cache.set(key, (time.time(), value), STALE_SECONDS)
+    finally:
+        cache.delete(f"{key}:lock")
+    return value
+
+
 def agency_figures(year: int | None) -> list[AgencyFigures]:
     """One row per agency with complaints in the period, the most complaints first (cached)."""
-    key = CACHE_KEY % (year or "all")
-    raw = cache.get(key)
-    if raw is None:
-        raw = _compute(year)
-        cache.set(key, raw, CACHE_SECONDS)
+    raw = _cached(CACHE_KEY % (year or "all"), lambda: _compute(year))
     agencies = {org.pk: org for org in Organization.objects.filter(pk__in=[r["agency_id"] for r in raw])}
     figures = []
     for row in raw:
@@ -156,10 +175,13 @@ def agency_figures(year: int | None) -> list[AgencyFigures]:
     return sorted(figures, key=lambda f: (-f.received, f.agency_name))
 
 
+def _oldest_year() -> int | None:
+    oldest = Complaint.objects.aggregate(first=Min("created_at"))["first"]
+    return oldest.astimezone(CALENDAR_TZ).year if oldest is not None else None
+
+
 def years_with_complaints() -> list[int]:
-    first = Complaint.objects.filter(is_published=True).order_by("created_at").values_list("created_at", flat=True)
-    oldest = first.first()
+    """This year back to the year of the oldest complaint (cached like the figures)."""
     this_year = timezone.now().astimezone(CALENDAR_TZ).year
-    if oldest is None:
-        return [this_year]
-    return list(range(this_year, oldest.astimezone(CALENDAR_TZ).year - 1, -1))
+    oldest = _cached(CACHE_KEY % "oldest-year", _oldest_year)
+    return list(range(this_year, min(oldest or this_year, this_year) - 1, -1))

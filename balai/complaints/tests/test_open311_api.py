@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from balai.complaints.models import Complaint
+from balai.complaints.open311.formats import w3_datetime
 from balai.complaints.tests.open311_public_setup import dispatch, file_complaint, make_world, respond, xml
 
 pytestmark = pytest.mark.django_db
@@ -189,7 +190,10 @@ def test_requests_show_public_complaints_with_the_spec_fields(client, world):
     assert request.find("agency_responsible").text == "Dinas Pekerjaan Umum dan Penataan Ruang"
     assert request.find("lat").text == "-6.595" and request.find("long").text == "106.8166"
     assert request.find("address").text == "Jl. Pasar Baru"
+    assert request.find("requested_datetime").text == w3_datetime(complaint.created_at)  # Asia/Jakarta, +07:00
     assert request.find("requested_datetime").text.endswith("+07:00")
+    # Responded: the government's step is done, the reporter is to react: no expected time.
+    assert request.find("expected_datetime").text is None
     assert dt.datetime.fromisoformat(request.find("updated_datetime").text) >= complaint.created_at.replace(
         microsecond=0
     )
@@ -221,6 +225,27 @@ def test_never_a_confidential_an_unconfirmed_or_a_personal_field(client, world):
     assert len(data) == 2
     masked = next(item for item in data if item["service_request_id"] == public.case.number)["description"]
     assert "3456-7890" not in masked and "siti@" not in masked and "0101010001" not in masked
+
+
+def test_expected_time_is_the_current_deadline(client, world):
+    waiting = file_complaint(world)
+    handled = dispatch(world, file_complaint(world))
+    _response, data = get_json(client, "requests.json")
+    by_number = {item["service_request_id"]: item for item in data}
+    assert by_number[waiting.case.number]["expected_datetime"] == w3_datetime(waiting.verification_due_at)
+    assert by_number[handled.case.number]["expected_datetime"] == w3_datetime(handled.response_due_at)
+
+
+def test_a_closed_request_has_its_closing_time_and_no_expected_time(client, world):
+    from balai.complaints.services.reporter import complaint_accept
+
+    complaint = respond(world, dispatch(world, file_complaint(world)), "Selesai diperbaiki.")
+    complaint_accept(actor=world.citizen, complaint=complaint)
+    complaint.case.refresh_from_db()
+    _response, data = get_json(client, f"requests/{complaint.case.number}.json")
+    assert data[0]["status"] == "closed"
+    assert data[0]["updated_datetime"] == w3_datetime(complaint.case.closed_at)
+    assert data[0]["expected_datetime"] is None
 
 
 def test_one_request_and_its_404s(client, world):
@@ -305,7 +330,9 @@ def test_requests_list_query_budget_does_not_grow(client, world, django_assert_m
     for n in range(12):
         file_complaint(world, description=f"Laporan {n}")
     client.get(BASE + "requests.xml")  # loads the cached reference (categories, agencies, states)
-    with django_assert_max_num_queries(2):  # the requests and their photos
+    # One query for the requests with their first photos; on PostgreSQL also SET LOCAL (no parallel workers)
+    # and the savepoint around it.
+    with django_assert_max_num_queries(4):
         assert client.get(BASE + "requests.xml").status_code == 200
 
 

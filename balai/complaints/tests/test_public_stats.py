@@ -125,6 +125,20 @@ def test_figures_are_cached_until_they_expire(scenario):
     assert {f.agency_code: f.received for f in stats.agency_figures(None)}["DISKOMINFO"] == before["DISKOMINFO"] + 1
 
 
+def test_expired_figures_are_served_while_another_process_computes(scenario):
+    key = stats.CACHE_KEY % "all"
+    before = {f.agency_code: f.received for f in stats.agency_figures(None)}
+    file_complaint(scenario)
+    stamp, value = cache.get(key)
+    cache.set(key, (stamp - stats.CACHE_SECONDS - 1, value), stats.STALE_SECONDS)  # expired
+    cache.add(f"{key}:lock", 1, stats.LOCK_SECONDS)  # another process is computing
+    assert {f.agency_code: f.received for f in stats.agency_figures(None)} == before
+    cache.delete(f"{key}:lock")
+    after = {f.agency_code: f.received for f in stats.agency_figures(None)}
+    assert after["DISKOMINFO"] == before["DISKOMINFO"] + 1
+    assert cache.get(f"{key}:lock") is None
+
+
 def test_median_in_python_matches_the_database(scenario, monkeypatch):
     database = stats._medians(None)
     monkeypatch.setattr(stats.connection, "vendor", "sqlite")
