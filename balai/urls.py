@@ -29,6 +29,7 @@ urlpatterns = [
     path("simulasi-bank/", include("balai.payments.urls_simulator")),
     path("pajak/cek-tagihan/", include("balai.taxes.urls_public")),
     path("saya/pajak/", include("balai.taxes.urls_self")),
+    path("saya/pengaduan/", include("balai.complaints.urls_reporter")),
     path("saya/", include("balai.accounts.urls_self")),
     path("instansi/", include("balai.organizations.urls")),
     path("kantor/warga/", include("balai.accounts.urls_kantor")),
@@ -36,9 +37,11 @@ urlpatterns = [
     path("kantor/rekonsiliasi/", include("balai.payments.views_reconciliation")),
     path("kantor/pendapatan/", include("balai.payments.urls_staff")),
     path("kantor/pajak/", include("balai.taxes.urls_staff")),
+    path("kantor/pengaduan/", include("balai.complaints.urls_staff")),
     path("kantor/", include("balai.web.urls_kantor")),
     # Public complaint pages; their numbers always contain a hyphen (ADU-2026-000123), so the complaints
     # app's own pages under /pengaduan/ (the filing form /pengaduan/baru/) never clash with them.
+    path("pengaduan/", include("balai.complaints.urls_filing")),
     path("pengaduan/", include("balai.complaints.public.urls")),
     path("open311/v2/", include("balai.complaints.open311.urls")),
     path("api/v1/", api.urls),

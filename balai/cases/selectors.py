@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from balai.cases.models import (
     Attachment,
     Case,
+    CaseType,
     Confidentiality,
     TimelineEntry,
     WorkflowState,
@@ -357,6 +358,7 @@ class WorklistRow:
         "applicant_id",
         "applicant__full_name",
         "walk_in_name",
+        "case_type",
     )
 
     pk: int
@@ -373,9 +375,12 @@ class WorklistRow:
     applicant_id: int | None
     applicant_full_name: str | None
     walk_in_name: str
+    case_type: str
 
     @property
     def applicant_name(self) -> str:
+        if self.case_type == CaseType.COMPLAINT:
+            return ""  # a reporter may be anonymous to the agency; the complaint's own page decides
         return (self.applicant_full_name or "") if self.applicant_id else self.walk_in_name
 
 
@@ -393,6 +398,7 @@ def worklist_for_staff(
     state_ids: list[int] | None = None,
     light: bool = False,
     with_organizations: bool = False,
+    case_types: list[str] | None = None,
 ) -> StaffWorklist:
     """The same cases as ``cases_for_staff`` (same arguments), for paging with ``Paginator``.
 
@@ -421,6 +427,8 @@ def worklist_for_staff(
     ]
     if split:
         parts = [part.filter(state_id=state_id) for part in parts for state_id in state_ids or ()]
+    if case_types:
+        parts = [part.filter(case_type__in=list(case_types)) for part in parts]
     related = _STAFF_RELATED if with_organizations else _WORKLIST_RELATED
     return StaffWorklist(
         parts,
@@ -436,6 +444,7 @@ def worklist_for_staff(
             assigned_to=assigned_to,
             date_from=date_from,
             date_to=date_to,
+            case_types=sorted(case_types or ()),
         ),
     )
 
@@ -463,6 +472,7 @@ def case_list_for_citizen(user: Any) -> QuerySet[Case]:
     state_columns = ("code", "name", "name_en", "public_name", "public_name_en", "kind", "is_initial")
     return (
         cases_for_citizen(user)
+        .exclude(case_type=CaseType.COMPLAINT)  # complaints are listed under /saya/pengaduan/
         .select_related(None)
         .select_related(*_CITIZEN_LIST_RELATED)
         # The list shows a few columns; the answers and the service's texts are large JSON to decode.

@@ -49,7 +49,8 @@ def state_tag(case: Case) -> str:
 
 
 def _case_or_404(request: HttpRequest, number: str) -> Case:
-    case = cases_for_citizen(request.user).filter(number=str(number)[:64]).first()
+    # Complaints have their own pages (/saya/pengaduan/); here only applications.
+    case = cases_for_citizen(request.user).filter(number=str(number)[:64]).exclude(case_type="complaint").first()
     if case is None:
         raise Http404()
     return case
@@ -108,6 +109,8 @@ def _applicant_steps(request: HttpRequest, case: Case) -> list:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+    if cases_for_citizen(request.user).filter(number=str(number)[:64], case_type="complaint").exists():
+        return redirect("my_complaints:detail", str(number)[:64])
     case = _case_or_404(request, number)
     steps = _applicant_steps(request, case)
     form = ReplyForm(request.POST or None, request.FILES or None) if steps else None

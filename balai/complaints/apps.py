@@ -16,6 +16,17 @@ class ComplaintsConfig(AppConfig):
 
         register_scopes()
 
+        import datetime as dt
+
+        from balai.core.scheduler import register_job
+
+        register_job(
+            "complaints.sweep",
+            every=dt.timedelta(minutes=15),
+            command="complaints_sweep",
+            description="Escalate overdue complaints, close unanswered responses, cancel unconfirmed complaints.",
+        )
+
         register("complaint.submitted", _("Complaint filed"))
         register("complaint.contact_confirmed", _("Complaint contact confirmed"))
         register("complaint.dispatched", _("Complaint dispatched to an agency"))

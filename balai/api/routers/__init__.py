@@ -20,6 +20,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("/documents", "balai.documents.api.router"),
     ("/payments", "balai.payments.api.router"),
     ("/taxes", "balai.taxes.api.router"),
+    ("/complaints", "balai.complaints.api.router"),
 ]
 
 

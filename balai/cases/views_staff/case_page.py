@@ -34,6 +34,7 @@ from balai.cases.services import case_add_note, case_assign, case_transition
 from balai.cases.services.deadline import case_extend_deadline, extension_days, may_extend_deadline
 from balai.cases.views_staff.common import (
     colleagues_in,
+    complaint_number_for_staff,
     form_error,
     parse_int,
     sla_status,
@@ -142,6 +143,9 @@ def _render_case(
 @require_safe
 @staff_member_required
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+    complaint = complaint_number_for_staff(request.user, number)
+    if complaint is not None:
+        return redirect("complaints_staff:detail", complaint)
     return _render_case(request, staff_case_or_404(request.user, number))
 
 

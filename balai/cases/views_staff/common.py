@@ -8,7 +8,7 @@ from django.http import Http404, QueryDict
 from django.urls import reverse
 
 from balai.accounts.models import User
-from balai.cases.models import Case, StateKind, WorkflowState
+from balai.cases.models import Case, CaseType, StateKind, WorkflowState
 from balai.cases.selectors import (
     cases_for_staff,
 )
@@ -32,10 +32,20 @@ def form_error(form: Any, exc: BalaiError) -> None:
 
 
 def staff_case_or_404(user: Any, number: str) -> Case:
-    case = cases_for_staff(user).filter(number=str(number or "")[:64]).first() if number else None
+    """A service application in the person's scope. Complaints have their own pages (/kantor/pengaduan/),
+    which keep an anonymous reporter's identity from the agency and move the case between agencies."""
+    number = str(number or "")[:64]
+    case = cases_for_staff(user).filter(number=number).exclude(case_type=CaseType.COMPLAINT).first() if number else None
     if case is None:
         raise Http404
     return case
+
+
+def complaint_number_for_staff(user: Any, number: str) -> str | None:
+    """The number when it names a complaint this person may see (the generic page then sends them on)."""
+    number = str(number or "")[:64]
+    found = cases_for_staff(user).filter(number=number, case_type=CaseType.COMPLAINT).exists() if number else False
+    return number if found else None
 
 
 def supervises(user: Any) -> bool:

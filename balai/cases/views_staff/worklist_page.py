@@ -21,7 +21,7 @@ from balai.cases.forms_staff import (
     BulkAssignForm,
     WorklistFilterForm,
 )
-from balai.cases.models import WorkflowState
+from balai.cases.models import CaseType, WorkflowState
 from balai.cases.selectors import (
     cases_for_staff,
     staff_scope,
@@ -136,7 +136,7 @@ def _rows_html(rows: list[dict[str, Any]], t: dict[str, str]) -> SafeString:
                 t["service"],
                 row["service"] or "–",
                 t["applicant"],
-                case.applicant_name,
+                case.applicant_name or "–",
                 channel,
                 t["status"],
                 row["tag"] or "neutral",
@@ -197,6 +197,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     sla_labels = _sla_labels()
     rows = []
     detail_url = reverse("worklist:detail", args=["NUMBER"])
+    complaint_url = reverse("complaints_staff:detail", args=["NUMBER"])
     for case in page:
         sla = sla_status(case, now, soon)
         case_state = states_by_id[case.state_id]
@@ -207,7 +208,10 @@ def worklist(request: HttpRequest) -> HttpResponse:
                 "sla_tag": _SLA_TAGS.get(sla, ""),
                 "sla_label": sla_labels.get(sla, ""),
                 "tag": state_tag(case_state),
-                "url": detail_url.replace("NUMBER", quote(case.number, safe="")),  # one reverse() per page
+                # one reverse() per page; complaints open on their own pages
+                "url": (complaint_url if case.case_type == CaseType.COMPLAINT else detail_url).replace(
+                    "NUMBER", quote(case.number, safe="")
+                ),
                 "service": service_names.get(case.service_id, ""),
                 "state_name": case_state.display_name,
                 "assigned": case.assigned_to_id is not None,

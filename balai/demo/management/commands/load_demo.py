@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from balai.complaints.categories import load_complaint_categories
 from balai.demo.loader import load_demo
 from balai.demo.services_loader import load_services
 from balai.documents.demo import load_document_templates
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             if pki.changed and verbosity >= 1:
                 self.stdout.write(f"Demo signing keys (not for production) in {pki.directory}.")
         load_document_templates(result=result)
+        load_complaint_categories(result=result)  # after the organizations: categories name their agency
         if not result.changed:
             if verbosity >= 1:
                 self.stdout.write("Demo data already loaded: nothing to do.")
