@@ -15,7 +15,7 @@ from balai.api.auth import require_scope
 from balai.api.errors import responses
 from balai.api.pagination import PageOut, PageQuery, paginate
 from balai.api.scopes import register_scope
-from balai.cases.models import Case
+from balai.cases.models import Case, CaseType
 from balai.cases.selectors import allowed_transitions, cases_for_staff, staff_timeline, worklist_for_staff
 from balai.cases.services import MAX_FEE_AMOUNT, MAX_TEXT_LENGTH, case_transition
 from balai.cases.services.deadline import case_extend_deadline
@@ -37,7 +37,9 @@ def _staff(request: HttpRequest) -> Any:
 
 
 def _case(user: Any, number: str) -> Case:
-    case = cases_for_staff(user).filter(number=number[:64]).first() if number else None
+    # Complaints are answered through /api/v1/complaints (their reporters may be anonymous to the agency).
+    found = cases_for_staff(user).filter(number=number[:64]).exclude(case_type=CaseType.COMPLAINT)
+    case = found.first() if number else None
     if case is None:
         raise NotFound()
     return case
@@ -227,6 +229,7 @@ def staff_cases(request: HttpRequest, filters: Query[CaseFilter]) -> dict[str, A
     cases = worklist_for_staff(
         user,
         with_organizations=True,
+        case_types=[CaseType.SERVICE_APPLICATION],
         service=filters.service.upper() if filters.service else None,
         state=filters.state or None,
         overdue=filters.overdue,
