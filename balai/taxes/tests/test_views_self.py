@@ -107,3 +107,19 @@ def test_the_page_has_a_query_budget(
         assessment_issue(actor=tax_officer, tax_object=make_object(taxpayer, number), year=2026)
     with django_assert_max_num_queries(20):
         assert owner_client.get(HOME).status_code == 200
+
+
+def test_late_filing_overdue_and_late_payment_are_shown(owner_client, business, owner):
+    from balai.taxes.services import tax_return_file
+
+    from .conftest import pay
+
+    owner_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with travel(dt.datetime(2026, 6, 20, 10, tzinfo=JAKARTA)):
+        late = tax_return_file(actor=owner, taxpayer=business, tax_type="PBJT-MAKAN", year=2026, month=4, turnover=100)
+        html = owner_client.get(HOME).content.decode()
+    assert "filed late" in html and "overdue" in html
+    with travel(dt.datetime(2026, 6, 21, 10, tzinfo=JAKARTA)):
+        pay(late.bill)
+        html = owner_client.get(HOME).content.decode()
+    assert "paid late" in html and "overdue" not in html

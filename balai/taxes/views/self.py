@@ -4,6 +4,8 @@ monthly return (SPTPD) online."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -24,8 +26,28 @@ from .common import bill_url
 MAX_ROWS = 100
 
 
-def _with_due(rows: list, now: object) -> list[dict]:
-    return [{"row": row, "due": selectors.amount_today(row, at=now), "bill_url": bill_url(row.bill)} for row in rows]
+def _lateness(row: Any, now: Any) -> str:
+    """``paid_late`` when the bill was paid after its due date, ``overdue`` when it is unpaid past it."""
+    bill = getattr(row, "bill", None)
+    if bill is None:
+        return ""
+    if bill.paid_at is not None and bill.paid_at > bill.due_at:
+        return "paid_late"
+    if bill.status == "unpaid" and bill.due_at < now:
+        return "overdue"
+    return ""
+
+
+def _with_due(rows: list, now: Any) -> list[dict]:
+    return [
+        {
+            "row": row,
+            "due": selectors.amount_today(row, at=now),
+            "bill_url": bill_url(row.bill),
+            "late": _lateness(row, now),
+        }
+        for row in rows
+    ]
 
 
 @never_cache
