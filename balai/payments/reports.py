@@ -55,9 +55,29 @@ def revenue_scope(user: Any) -> set[int] | None:
     return organization_ids_for(user, roles=REVENUE_ROLES)
 
 
-def may_see_revenue(user: Any) -> bool:
+def may_see_revenue(user: Any, *, scope: Any = None) -> bool:
+    """Whether ``user`` sees any revenue (``scope``: from ``scope_for``, when already known)."""
+    scope = scope_for(user) if scope is None else scope
+    return scope is ALL or bool(scope)
+
+
+class _All:
+    """Stands for "every agency" where a scope is passed on (None means "not computed yet")."""
+
+
+ALL = _All()
+
+
+def scope_for(user: Any) -> Any:
+    """``revenue_scope`` once per request, to pass to the report functions: ALL or a set of agency ids."""
     scope = revenue_scope(user)
-    return scope is None or bool(scope)
+    return ALL if scope is None else scope
+
+
+def _resolve(user: Any, scope: Any) -> set[int] | None:
+    if scope is None:
+        return revenue_scope(user)
+    return None if scope is ALL else scope
 
 
 def day_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -103,10 +123,10 @@ class RevenueReport:
     net: int
 
 
-def revenue_report(user: Any, *, start: dt.date, end: dt.date) -> RevenueReport:
+def revenue_report(user: Any, *, start: dt.date, end: dt.date, scope: Any = None) -> RevenueReport:
     """Money booked from ``start`` to ``end`` (inclusive, local dates) by revenue code and channel."""
     begin, finish = day_bounds(start, end)
-    entries = _scoped(LedgerEntry.objects.all(), revenue_scope(user), "organization_id").filter(
+    entries = _scoped(LedgerEntry.objects.all(), _resolve(user, scope), "organization_id").filter(
         booked_at__gte=begin, booked_at__lt=finish
     )
     grouped = (
@@ -141,19 +161,19 @@ def revenue_report(user: Any, *, start: dt.date, end: dt.date) -> RevenueReport:
     )
 
 
-def flagged_payments(user: Any, *, start: dt.date, end: dt.date) -> QuerySet[Payment]:
+def flagged_payments(user: Any, *, start: dt.date, end: dt.date, scope: Any = None) -> QuerySet[Payment]:
     begin, finish = day_bounds(start, end)
     return (
-        _scoped(Payment.objects.all(), revenue_scope(user), "bill__organization_id")
+        _scoped(Payment.objects.all(), _resolve(user, scope), "bill__organization_id")
         .filter(status=PaymentStatus.FLAGGED, received_at__gte=begin, received_at__lt=finish)
         .select_related("bill")
         .order_by("-received_at", "-id")
     )
 
 
-def callback_problems(user: Any, *, start: dt.date, end: dt.date) -> QuerySet[CallbackEvent]:
+def callback_problems(user: Any, *, start: dt.date, end: dt.date, scope: Any = None) -> QuerySet[CallbackEvent]:
     """Refused or unmatched notifications: not tied to one agency, so only for those who see every agency."""
-    if revenue_scope(user) is not None:
+    if _resolve(user, scope) is not None:
         return CallbackEvent.objects.none()
     begin, finish = day_bounds(start, end)
     return (
@@ -163,10 +183,10 @@ def callback_problems(user: Any, *, start: dt.date, end: dt.date) -> QuerySet[Ca
     )
 
 
-def refunds_between(user: Any, *, start: dt.date, end: dt.date) -> QuerySet[Refund]:
+def refunds_between(user: Any, *, start: dt.date, end: dt.date, scope: Any = None) -> QuerySet[Refund]:
     begin, finish = day_bounds(start, end)
     return (
-        _scoped(Refund.objects.all(), revenue_scope(user), "bill__organization_id")
+        _scoped(Refund.objects.all(), _resolve(user, scope), "bill__organization_id")
         .filter(created_at__gte=begin, created_at__lt=finish)
         .select_related("bill", "created_by")
         .order_by("-created_at", "-id")

@@ -27,6 +27,7 @@ from balai.payments.reports import (
     refunds_between,
     report_table,
     revenue_report,
+    scope_for,
     to_csv,
     to_xlsx,
     today,
@@ -44,9 +45,12 @@ FORMATS = {
 }
 
 
-def _require_revenue_role(request: HttpRequest) -> None:
-    if not may_see_revenue(request.user):
+def _require_revenue_role(request: HttpRequest) -> Any:
+    """The agencies whose revenue the person sees (computed once per request); 403 when none."""
+    scope = scope_for(request.user)
+    if not may_see_revenue(request.user, scope=scope):
         raise DjangoPermissionDenied
+    return scope
 
 
 def _flagged_table(rows: list[Payment]) -> tuple[list[str], list[list[Any]]]:
@@ -88,13 +92,15 @@ def _refunds_table(rows: list[Any]) -> tuple[list[str], list[list[Any]]]:
     ]
 
 
-def _export(request: HttpRequest, kind: str, fmt: str, start: Any, end: Any) -> HttpResponse:
+def _export(request: HttpRequest, kind: str, fmt: str, start: Any, end: Any, scope: Any) -> HttpResponse:
+    user = request.user
     if kind == "revenue":
-        header, rows = report_table(revenue_report(request.user, start=start, end=end))
+        header, rows = report_table(revenue_report(user, start=start, end=end, scope=scope))
     elif kind == "flagged":
-        header, rows = _flagged_table(list(flagged_payments(request.user, start=start, end=end)))
+        header, rows = _flagged_table(list(flagged_payments(user, start=start, end=end, scope=scope)))
     else:
-        header, rows = _refunds_table(list(refunds_between(request.user, start=start, end=end)))
+        refunds = refunds_between(user, start=start, end=end, scope=scope)
+        header, rows = _refunds_table(list(refunds))
     name = f"pendapatan-{kind}-{start:%Y%m%d}-{end:%Y%m%d}.{fmt}"
     data = to_csv(header, rows) if fmt == "csv" else to_xlsx(header, rows, title=kind)
     audit_log(
@@ -112,7 +118,7 @@ def _export(request: HttpRequest, kind: str, fmt: str, start: Any, end: Any) -> 
 @staff_member_required
 @require_safe
 def revenue_page(request: HttpRequest) -> HttpResponse:
-    _require_revenue_role(request)
+    scope = _require_revenue_role(request)
     form = DateRangeForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         start = end = today()
@@ -125,16 +131,17 @@ def revenue_page(request: HttpRequest) -> HttpResponse:
         status = 200
         kind, fmt = request.GET.get("export", ""), request.GET.get("format", "")
         if kind in EXPORTS and fmt in FORMATS:
-            return _export(request, kind, fmt, start, end)
-    flagged = list(flagged_payments(request.user, start=start, end=end)[: LIST_LIMIT + 1])
-    problems = list(callback_problems(request.user, start=start, end=end)[: LIST_LIMIT + 1])
-    refunds = list(refunds_between(request.user, start=start, end=end)[: LIST_LIMIT + 1])
+            return _export(request, kind, fmt, start, end, scope)
+    user = request.user
+    flagged = list(flagged_payments(user, start=start, end=end, scope=scope)[: LIST_LIMIT + 1])
+    problems = list(callback_problems(user, start=start, end=end, scope=scope)[: LIST_LIMIT + 1])
+    refunds = list(refunds_between(user, start=start, end=end, scope=scope)[: LIST_LIMIT + 1])
     context = {
         "form": form,
         "lookup_form": PaymentCodeForm(),
         "start": start,
         "end": end,
-        "report": revenue_report(request.user, start=start, end=end),
+        "report": revenue_report(user, start=start, end=end, scope=scope),
         "flagged": flagged[:LIST_LIMIT],
         "flagged_more": len(flagged) > LIST_LIMIT,
         "problems": problems[:LIST_LIMIT],
