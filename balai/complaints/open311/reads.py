@@ -134,7 +134,10 @@ def request_rows(criteria: RequestFilter, *, limit: int | None = None) -> tuple[
         if criteria.service_codes:
             codes = set(criteria.service_codes)
             qs = qs.filter(category_id__in=[c.id for c in reference().categories.values() if c.open311_code in codes])
-    qs = qs.annotate(**_request_annotations()).order_by("-created_at", "-case_id")
+    # Newest first by time alone: with the id as a tie-break (ties of a microsecond never happen in practice,
+    # and this list has no pages) PostgreSQL left the index order and merged 14,000 rows with the cases to
+    # fill 1,000 (110 ms instead of 6 ms on 1M complaints).
+    qs = qs.annotate(**_request_annotations()).order_by("-created_at")
     with serial_plan():
         rows = list(qs.values(*_REQUEST_COLUMNS, *_request_annotations())[: limit or MAX_REQUESTS])
     return rows, Lookups.load()
