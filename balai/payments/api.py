@@ -289,10 +289,11 @@ def provider_callback(request: HttpRequest, provider: str) -> JsonResponse:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         declared = 0
+    # A declared length above the limit is refused without reading the body at all.
     body = b"" if declared > limit else request.body[: limit + 1]
     result = callback_receive(
         provider_name=provider,
-        body=body if declared <= limit else b"",
+        body=body,
         headers=request.headers,
         remote_ip=client_ip(request),
         declared_length=declared,
