@@ -201,3 +201,8 @@ def updates(rows: Iterable[UpdateRow]) -> dict[str, Any]:
             for row in rows
         ]
     }
+
+
+def update_created(update_id: int) -> dict[str, Any]:
+    """The answer to POST servicerequestupdates, as FixMyStreet reads it."""
+    return {"service_request_updates": [{"update_id": str(update_id)}]}

@@ -30,6 +30,7 @@ from balai.complaints.open311.errors import Open311Error
 from balai.complaints.open311.filing import authenticate, file_request, read_filing
 from balai.complaints.open311.formats import FORMATS, render, render_errors
 from balai.complaints.open311.params import parse_list, parse_statuses, parse_w3_datetime, value_of
+from balai.complaints.open311.replies import add_update
 from balai.complaints.public.reference import reference
 
 logger = logging.getLogger("balai.open311")
@@ -181,10 +182,14 @@ def requests_endpoint(request: HttpRequest, fmt: str) -> HttpResponse:
     return render(documents.requests(rows, lookups, media_url=_media_url(request)), fmt)
 
 
-def _create(request: HttpRequest, fmt: str) -> HttpResponse:
+def _require_form(request: HttpRequest) -> None:
     content_type = (request.content_type or "").lower()
     if content_type not in {"application/x-www-form-urlencoded", "multipart/form-data"}:
         raise Open311Error.bad_request(_("Send the request as application/x-www-form-urlencoded."))
+
+
+def _create(request: HttpRequest, fmt: str) -> HttpResponse:
+    _require_form(request)
     key = authenticate(request)
     filing = read_filing(request)
     complaint, token = file_request(key=key, filing=filing)
@@ -209,8 +214,12 @@ def token_detail(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
     return render(documents.token(token, number), fmt)
 
 
-@endpoint("GET")
+@endpoint("GET", "POST")
 def updates(request: HttpRequest, fmt: str) -> HttpResponse:
+    if request.method == "POST":
+        _require_form(request)
+        entry = add_update(key=authenticate(request), request=request)
+        return render(documents.update_created(entry.pk), fmt)
     # The default window ends now, to the minute, so that polling clients share one cached reading.
     now = timezone.now().replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
     start, end = _date_range(request.GET, now=now)

@@ -254,3 +254,87 @@ def test_a_body_over_the_limit_is_400_not_500(client, world, settings):
 def test_post_needs_no_csrf_token(world):
     strict = Client(enforce_csrf_checks=True)
     assert strict.post(f"{URL}.json", form(world)).status_code == 200
+
+
+# --- POST servicerequestupdates (FixMyStreet) ---------------------------------------------------------
+
+UPDATES = "/open311/v2/servicerequestupdates"
+
+
+def _filed(client, world) -> str:
+    response = client.post(f"{URL}.json", form(world))
+    return json.loads(response.content)[0]["service_request_id"]
+
+
+def test_an_application_adds_its_users_message_to_its_request(client, world):
+    from balai.cases.models import TimelineEntry
+
+    number = _filed(client, world)
+    response = client.post(
+        f"{UPDATES}.xml",
+        {
+            "api_key": world.api_key,
+            "service_request_id": number,
+            "description": "Lubangnya makin besar.",
+            "status": "OPEN",
+        },
+    )
+    assert response.status_code == 200, response.content
+    update_id = xml(response).find("request_update/update_id").text
+    entry = TimelineEntry.objects.get(pk=update_id)
+    assert entry.body == "Lubangnya makin besar." and entry.case.number == number
+    assert entry.actor == world.app_owner
+    # The reporter's own words are not published as an update.
+    listed = client.get(f"{UPDATES}.json").content.decode()
+    assert "makin besar" not in listed
+
+
+def test_updates_to_someone_elses_request_are_404(client, world):
+    from balai.cases.models import TimelineEntry
+    from balai.complaints.tests.open311_public_setup import file_complaint
+
+    other = file_complaint(world)  # filed on the web by a citizen
+    before = TimelineEntry.objects.count()
+    response = client.post(
+        f"{UPDATES}.json", {"api_key": world.api_key, "service_request_id": other.case.number, "description": "Hai"}
+    )
+    assert response.status_code == 404
+    assert TimelineEntry.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("data", "status", "words"),
+    [
+        ({"api_key": None}, 403, "api_key"),
+        ({"service_request_id": None}, 400, "service_request_id was not provided"),
+        ({"description": "  "}, 400, "description was not provided"),
+        ({"description": "z" * 4001}, 400, "at most 4000 characters"),
+    ],
+)
+def test_bad_updates_are_refused(client, world, data, status, words):
+    from balai.cases.models import TimelineEntry
+
+    number = _filed(client, world)
+    before = TimelineEntry.objects.count()
+    values = {"api_key": world.api_key, "service_request_id": number, "description": "Masih rusak."}
+    values.update(data)
+    response = client.post(f"{UPDATES}.json", {k: v for k, v in values.items() if v is not None})
+    assert response.status_code == status
+    assert words in json.loads(response.content)[0]["description"]
+    assert TimelineEntry.objects.count() == before
+
+
+def test_no_update_on_a_closed_request(client, world):
+    from balai.complaints.services.handling import complaint_reject
+
+    number = _filed(client, world)
+    complaint_reject(
+        actor=world.coordinator_staff,
+        complaint=Complaint.objects.get(case__number=number),
+        reason="Bukan kewenangan kabupaten.",
+    )
+    response = client.post(
+        f"{UPDATES}.xml", {"api_key": world.api_key, "service_request_id": number, "description": "Kenapa ditolak?"}
+    )
+    assert response.status_code == 400
+    assert xml(response).find("error/code").text == "400"
