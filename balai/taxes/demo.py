@@ -19,7 +19,7 @@ from balai.accounts.models import User
 from balai.taxes.due import local_today
 from balai.taxes.models import TaxObject, Taxpayer, TaxReturn
 from balai.taxes.services import load_tax_config, tax_object_create, tax_return_file, taxpayer_register
-from balai.taxes.services.sppt import OBJECT_COLUMNS, assess_objects, pbb_config
+from balai.taxes.services.sppt import assess_objects, object_rows, pbb_config
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "demo.yaml"
 
@@ -99,12 +99,7 @@ def load_tax_demo(*, result: Any = None) -> dict[str, int]:
                 )
                 counts["tax returns"] += 1
         nops = [item["nop"] for entry in read_demo() for item in entry.get("objects") or []]
-        rows = list(
-            TaxObject.objects.filter(nop__in=nops, is_active=True)
-            .exclude(assessments__year=today.year)
-            .order_by("id")
-            .values(*OBJECT_COLUMNS)
-        )
+        rows = list(object_rows(TaxObject.objects.filter(nop__in=nops, is_active=True).order_by("id"), today.year))
         if rows:
             counts["SPPT"] = assess_objects(actor=None, rows=rows, year=today.year, config=pbb_config()).created
     if result is not None:

@@ -17,11 +17,12 @@ half-way resumes at its cursor; a new run for the same year skips whatever exist
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -85,35 +86,24 @@ def check_year(year: Any) -> int:
     return year
 
 
-def _first_per_taxpayer(pairs: Iterable[tuple[int, int]]) -> dict[int, int]:
-    first: dict[int, int] = {}
-    for taxpayer_id, value in pairs:
-        first.setdefault(taxpayer_id, value)
-    return first
-
-
-def _njoptkp_objects(taxpayer_ids: set[int], year: int) -> dict[int, int]:
-    """Per taxpayer, the id of the object that gets the NJOPTKP this year (none when it was already used)."""
-    chosen = _first_per_taxpayer(
-        TaxObject.objects.filter(taxpayer_id__in=taxpayer_ids, is_active=True)
-        .order_by("taxpayer_id", "-njop", "nop")
-        .values_list("taxpayer_id", "id")
+def object_rows(objects: QuerySet[TaxObject], year: int) -> QuerySet[Any]:
+    """The values the assessment of ``objects`` needs for ``year``, in one query: the object's figures and its
+    taxpayer's name; whether it is assessed already; which object of its taxpayer gets the NJOPTKP (the active one
+    with the highest NJOP, ties: the lowest NOP) and whether the taxpayer's NJOPTKP of the year is used already; and
+    the account its bill is addressed to (the taxpayer's first linked one). The subqueries run per returned row on
+    indexes, so a batch costs one round trip whatever its size."""
+    best = (
+        TaxObject.objects.filter(taxpayer_id=OuterRef("taxpayer_id"), is_active=True)
+        .order_by("-njop", "nop")
+        .values("id")[:1]
     )
-    used = set(
-        Assessment.objects.filter(year=year, taxpayer_id__in=taxpayer_ids, njoptkp__gt=0).values_list(
-            "taxpayer_id", flat=True
-        )
-    )
-    return {taxpayer: obj for taxpayer, obj in chosen.items() if taxpayer not in used}
-
-
-def _payers(taxpayer_ids: set[int]) -> dict[int, int]:
-    """Per taxpayer, the account its bills are addressed to: the first linked one."""
-    return _first_per_taxpayer(
-        TaxpayerAccount.objects.filter(taxpayer_id__in=taxpayer_ids)
-        .order_by("taxpayer_id", "id")
-        .values_list("taxpayer_id", "user_id")
-    )
+    payer = TaxpayerAccount.objects.filter(taxpayer_id=OuterRef("taxpayer_id")).order_by("id").values("user_id")[:1]
+    return objects.annotate(
+        assessed=Exists(Assessment.objects.filter(tax_object_id=OuterRef("pk"), year=year)),
+        njoptkp_object_id=Subquery(best),
+        njoptkp_used=Exists(Assessment.objects.filter(taxpayer_id=OuterRef("taxpayer_id"), year=year, njoptkp__gt=0)),
+        payer_id=Subquery(payer),
+    ).values(*OBJECT_COLUMNS, "assessed", "njoptkp_object_id", "njoptkp_used", "payer_id")
 
 
 def bill_description(year: int, nop: str) -> str:
@@ -152,22 +142,14 @@ class BatchResult:
 def assess_objects(
     *, actor: Any, rows: list[dict[str, Any]], year: int, config: TaxType, run: GenerationRun | None = None
 ) -> BatchResult:
-    """Create the SPPT (and their bills) of ``rows`` (``OBJECT_COLUMNS`` values) for ``year``. Must run inside the
+    """Create the SPPT (and their bills) of ``rows`` (from ``object_rows``) for ``year``. Must run inside the
     caller's transaction; objects already assessed for the year are skipped. The SPPT are written in one go
     (``balai.taxes.bulk``: COPY on PostgreSQL), their bills by the payments app (``create_bills``)."""
     result = BatchResult()
-    existing = set(
-        Assessment.objects.filter(year=year, tax_object_id__in=[r["id"] for r in rows]).values_list(
-            "tax_object_id", flat=True
-        )
-    )
-    todo = [r for r in rows if r["id"] not in existing]
+    todo = [r for r in rows if not r["assessed"]]
     result.skipped = len(rows) - len(todo)
     if not todo:
         return result
-    taxpayer_ids = {r["taxpayer_id"] for r in todo}
-    njoptkp_for = _njoptkp_objects(taxpayer_ids, year)
-    payers = _payers(taxpayer_ids)
     configured_njoptkp = int(config.njoptkp or 0)
     rate = config.rate_percent
     now = timezone.now()
@@ -175,7 +157,8 @@ def assess_objects(
     figures: list[tuple[dict[str, Any], int, int]] = []
     requests: list[BillRequest] = []
     for row in todo:
-        deducted = min(configured_njoptkp, row["njop"]) if njoptkp_for.get(row["taxpayer_id"]) == row["id"] else 0
+        gets_njoptkp = row["njoptkp_object_id"] == row["id"] and not row["njoptkp_used"]
+        deducted = min(configured_njoptkp, row["njop"]) if gets_njoptkp else 0
         amount = sppt_amount(njop=row["njop"], njoptkp=deducted, rate_percent=rate, minimum=config.minimum_tax)
         if amount <= 0:
             result.skipped += 1
@@ -184,7 +167,7 @@ def assess_objects(
         figures.append((row, deducted, amount))
         requests.append(
             BillRequest(
-                payer_id=payers.get(row["taxpayer_id"]),
+                payer_id=row["payer_id"],
                 payer_name=row["taxpayer__name"],
                 description=bill_description(year, row["nop"]),
                 amount=amount,
@@ -229,10 +212,10 @@ def assessment_issue(*, actor: Any, tax_object: TaxObject, year: int) -> Assessm
     config = pbb_config()
     if not tax_object.is_active:
         raise ValidationFailed(_("This tax object is not active."), code="object_inactive")
-    rows = list(TaxObject.objects.filter(pk=tax_object.pk).values(*OBJECT_COLUMNS))
     try:
         with transaction.atomic():
             TaxObject.objects.select_for_update().filter(pk=tax_object.pk).exists()
+            rows = list(object_rows(TaxObject.objects.filter(pk=tax_object.pk), year))
             result = assess_objects(actor=actor, rows=rows, year=year, config=config)
             if not result.created:
                 if result.notes:
@@ -335,9 +318,9 @@ def generation_execute(
                 if run.status == RunStatus.QUEUED:
                     run.status, run.started_at = RunStatus.RUNNING, now
                 rows = list(
-                    TaxObject.objects.filter(is_active=True, id__gt=run.last_object_id)
-                    .order_by("id")
-                    .values(*OBJECT_COLUMNS)[:batch_size]
+                    object_rows(
+                        TaxObject.objects.filter(is_active=True, id__gt=run.last_object_id).order_by("id"), run.year
+                    )[:batch_size]
                 )
                 if rows:
                     result = assess_objects(actor=None, rows=rows, year=run.year, config=config, run=run)
