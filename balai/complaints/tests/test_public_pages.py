@@ -245,3 +245,27 @@ def test_an_unusable_tile_url_degrades_to_the_list(client, world, url):
     file_complaint(world)
     html = text_of(client.get("/pengaduan/peta/"))
     assert "<svg" not in html and "javascript:" not in html and "Open in a map app" in html
+
+
+# --- every page, in both languages -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_every_public_page_opens_and_meets_the_basics(world, language):
+    ComplaintSettings.objects.update(map_tile_url="https://tiles.example/{z}/{x}/{y}.png")
+    complaint = respond(world, dispatch(world, file_complaint(world, photos=[jpeg()])), "Sudah ditangani.")
+    client = Client()
+    client.cookies["balai_language"] = language
+    for path in (
+        "/pengaduan/",
+        "/pengaduan/peta/",
+        f"/pengaduan/{complaint.case.number}/",
+        "/pengaduan/statistik/",
+        "/open311/v2/",
+    ):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        html = text_of(response)
+        assert f'<html lang="{language}">' in html
+        assert html.count("<h1") == 1, path
+        assert_accessible(html, f"{path} [{language}]")
