@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import logging
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,8 +31,6 @@ from balai.complaints.open311.formats import FORMATS, render, render_errors
 from balai.complaints.open311.params import parse_list, parse_statuses, parse_w3_datetime, value_of
 from balai.complaints.open311.replies import add_update
 from balai.complaints.public.reference import reference
-
-logger = logging.getLogger("balai.open311")
 
 FIRST_CHANGESET = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 DEFAULT_SPAN = dt.timedelta(days=90)
