@@ -3,6 +3,7 @@
 Interface for the other apps::
 
     from balai.payments.services import BillItemIn, bill_create, bill_cancel
+    from balai.payments.services import BulkBillIn, bills_create_bulk   # many bills at once (SPPT run)
 
 Events published: ``bill.created``, ``bill.paid`` {bill_id, payment_id, case_id, reference, revenue_code, kind,
 amount_paid, channel, paid_at, ...}, ``bill.cancelled``, ``bill.refunded`` {..., refund_id, amount_refunded,
@@ -10,6 +11,7 @@ fully_refunded}, ``payment.flagged``.
 """
 
 from .bills import MAX_AMOUNT, BillItemIn, bill_cancel, bill_create, bills_expire
+from .bulk import BulkBill, BulkBillIn, bills_create_bulk
 from .callbacks import CallbackResult, callback_receive
 from .common import BILLING_ROLES, REVENUE_ROLES, has_revenue_role, may_bill, may_refund
 from .crediting import RecordResult, payment_record
@@ -22,11 +24,14 @@ __all__ = [
     "MAX_AMOUNT",
     "REVENUE_ROLES",
     "BillItemIn",
+    "BulkBill",
+    "BulkBillIn",
     "CallbackResult",
     "RecordResult",
     "active_instruction",
     "bill_cancel",
     "bill_create",
+    "bills_create_bulk",
     "bills_expire",
     "callback_receive",
     "has_revenue_role",
