@@ -32,6 +32,11 @@ PUBLIC_PAGES = [
     "/layanan/",
     "/lacak/",
     "/verifikasi/",
+    "/pengaduan/",
+    "/pengaduan/peta/",
+    "/pengaduan/statistik/",
+    "/pengaduan/baru/",
+    "/pajak/cek-tagihan/",
 ]
 
 # Words of the shell that must appear in the page's own language (proves the catalogue is in use).
