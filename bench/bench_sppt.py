@@ -6,11 +6,10 @@ process's memory after every batch (it must stay flat: streamed, batched) and th
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/taxes_bench
     .venv/bin/python bench/bench_sppt.py --year 2031
 
-Bills: the generation asks the payments app for ``bills_create_bulk``. When the payments app does not offer it yet,
-``--bills prototype`` (the default then) installs the prototype below — the implementation proposed for
-``balai.payments.services`` — and ``--bills per-row`` measures one ``bill_create`` per SPPT on ``--sample``
-objects instead and extrapolates. Every run first deletes the SPPT, bills and runs of ``--year`` (a benchmark
-database only!), and the floor runs in a transaction that is rolled back.
+Bills: the generation makes them through the payments app's ``bills_create_bulk`` (one call per batch).
+``--bills per-row`` measures the fallback instead — one ``bill_create`` per SPPT, used when the payments app has no
+bulk interface — on the first ``--sample`` objects, and extrapolates. Every run first deletes the SPPT, bills and
+runs of ``--year`` (a benchmark database only!), and the floor runs in a transaction that is rolled back.
 
 Writes ``bench/results/sppt-<timestamp>.json`` and prints a summary for docs/benchmarks.md.
 """
@@ -18,13 +17,11 @@ Writes ``bench/results/sppt-<timestamp>.json`` and prints a summary for docs/ben
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import resource
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,153 +42,6 @@ from balai.taxes.services import generation_execute, generation_request  # noqa:
 from balai.taxes.services.sppt import pbb_config  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
-
-
-# --- The proposed bills_create_bulk (for balai/payments/services/bills.py) ------------------------------------
-
-
-@dataclass(frozen=True)
-class BulkBillIn:
-    payer_id: int | None
-    payer_name: str
-    description: str
-    amount: int
-    due_at: dt.datetime
-    reference: str = ""
-
-
-@dataclass(frozen=True)
-class CreatedBill:
-    pk: int
-    payment_code: str
-
-
-def bills_create_bulk(
-    *,
-    actor: Any,
-    kind: str,
-    organization: Any,
-    revenue_code: str,
-    bills: list[BulkBillIn],
-    penalty_percent_per_month: Any = 0,
-    penalty_max_months: int = 0,
-    online_discount_percent: Any = 0,
-) -> list[CreatedBill]:
-    """Many one-item bills of one kind, agency and revenue code with the same pricing, in the caller's transaction:
-    the shared parameters are checked once (as ``bill_create`` checks them), each row cheaply; payment codes come in
-    one call of ``next_payment_codes``, ids in one call of the table's sequence; bills and items are written with
-    COPY on PostgreSQL (``bulk_create`` elsewhere); one audit event records the batch (count, total, first and last
-    payment code). No ``bill.created`` event per bill (nothing consumes it today). Returns (id, payment code) of
-    each bill, in the order given."""
-    from balai.audit.services import audit_log
-    from balai.core.exceptions import PermissionDenied, ValidationFailed
-    from balai.payments.codes import next_payment_codes
-    from balai.payments.models import Bill, BillItem, BillKind
-    from balai.payments.services.bills import MAX_AMOUNT
-    from balai.payments.services.common import is_system, may_bill
-    from balai.taxes.bulk import insert_rows
-
-    if not connection.in_atomic_block:
-        raise RuntimeError("bills_create_bulk must run inside transaction.atomic()")
-    if not bills:
-        return []
-    if not may_bill(actor, organization.pk) or not organization.is_active:
-        raise PermissionDenied()
-    if kind not in BillKind.values:
-        raise ValidationFailed(fields={"kind": ["unknown kind"]})
-    for row in bills:
-        if isinstance(row.amount, bool) or not isinstance(row.amount, int) or not 0 < row.amount <= MAX_AMOUNT:
-            raise ValidationFailed(fields={"amount": [f"bad amount for {row.reference}"]})
-        if not row.payer_name or len(row.payer_name) > 200 or not row.description or len(row.description) > 300:
-            raise ValidationFailed(fields={"payer_name": [f"bad text for {row.reference}"]})
-        if timezone.is_naive(row.due_at) or len(row.reference) > 100:
-            raise ValidationFailed(fields={"due_at": [f"bad due date or reference for {row.reference}"]})
-    now = timezone.now()
-    codes = next_payment_codes(len(bills))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence('payments_bill', 'id')) FROM generate_series(1, %s)", [len(bills)]
-        )
-        ids = sorted(row[0] for row in cursor.fetchall())
-    creator = None if is_system(actor) else actor.pk
-    insert_rows(
-        Bill,
-        (
-            "id",
-            "payment_code",
-            "kind",
-            "status",
-            "payer_id",
-            "payer_name",
-            "organization_id",
-            "revenue_code",
-            "description",
-            "reference",
-            "amount",
-            "due_at",
-            "penalty_percent_per_month",
-            "penalty_max_months",
-            "online_discount_percent",
-            "paid_amount",
-            "refunded_amount",
-            "cancellation_reason",
-            "created_by_id",
-            "created_at",
-            "updated_at",
-        ),  # fmt: skip
-        [
-            (
-                pk,
-                code,
-                kind,
-                "unpaid",
-                row.payer_id,
-                row.payer_name,
-                organization.pk,
-                revenue_code,
-                row.description,
-                row.reference,
-                row.amount,
-                row.due_at,
-                penalty_percent_per_month,
-                penalty_max_months,
-                online_discount_percent,
-                0,
-                0,
-                "",
-                creator,
-                now,
-                now,
-            )  # fmt: skip
-            for pk, code, row in zip(ids, codes, bills, strict=True)
-        ],
-    )
-    insert_rows(
-        BillItem,
-        ("bill_id", "position", "description", "amount", "revenue_code"),
-        [(pk, 0, row.description, row.amount, revenue_code) for pk, row in zip(ids, bills, strict=True)],
-    )
-    audit_log(
-        actor=actor,
-        action="bill.created",
-        actor_label="system" if is_system(actor) else "",
-        summary={
-            "count": len(bills),
-            "kind": kind,
-            "revenue_code": revenue_code,
-            "total": sum(row.amount for row in bills),
-            "first": codes[0],
-            "last": codes[-1],
-        },
-    )
-    return [CreatedBill(pk, code) for pk, code in zip(ids, codes, strict=True)]
-
-
-def install_prototype() -> None:
-    from balai.payments import services
-
-    services.BulkBillIn = BulkBillIn
-    services.bills_create_bulk = bills_create_bulk
 
 
 # --- Measuring -----------------------------------------------------------------------------------------------
@@ -290,7 +140,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--year", type=int, default=2031, help="a year no real SPPT use (its rows are deleted)")
     parser.add_argument("--batch-size", type=int, default=2000)
-    parser.add_argument("--bills", choices=["auto", "prototype", "per-row"], default="auto")
+    parser.add_argument("--bills", choices=["bulk", "per-row"], default="bulk")
     parser.add_argument("--sample", type=int, default=3000, help="objects timed with --bills per-row")
     parser.add_argument("--no-floor", action="store_true")
     args = parser.parse_args()
@@ -299,10 +149,13 @@ def main() -> None:
     if settings.TASKS["default"]["BACKEND"].endswith("ImmediateBackend"):
         sys.exit("Run with the database task backend (the default settings).")
     mode = args.bills
-    if mode == "auto":
-        mode = "payments" if bulk_available() else "prototype"
-    if mode == "prototype":
-        install_prototype()
+    if mode == "bulk" and not bulk_available():
+        sys.exit("The payments app offers no bills_create_bulk: measure with --bills per-row.")
+    if mode == "per-row":
+        from balai.payments import services as payment_services
+
+        # The generation uses bills_create_bulk whenever it exists: hide it for this process.
+        del payment_services.bills_create_bulk
     objects = TaxObject.objects.filter(is_active=True).count()
     print(f"database {connection.settings_dict['NAME']}: {objects:,} active objects; bills: {mode}", flush=True)
     clean(args.year)

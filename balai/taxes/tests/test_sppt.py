@@ -183,49 +183,30 @@ def test_a_failing_batch_fails_the_run_and_stores_nothing_of_it(many_objects, ta
     assert again.status == RunStatus.COMPLETED and again.created_count == 7
 
 
-def test_the_bulk_bill_interface_is_used_when_the_payments_app_offers_it(many_objects, tax_officer, monkeypatch):
-    """``bills_create_bulk`` (requested from the payments app) gets one call per batch with every bill of it."""
-    from dataclasses import dataclass
-
+def test_the_bills_are_made_in_one_bulk_call_per_batch(many_objects, tax_officer, monkeypatch):
     from balai.payments import services as payment_services
-    from balai.payments.services import BillItemIn, bill_create
-
-    @dataclass(frozen=True)
-    class BulkBillIn:
-        payer_id: int | None
-        payer_name: str
-        description: str
-        amount: int
-        due_at: dt.datetime
-        reference: str
 
     calls = []
+    real = payment_services.bills_create_bulk
 
-    def bills_create_bulk(*, actor, kind, organization, revenue_code, bills, **pricing):
-        calls.append(len(bills))
-        from balai.accounts.models import User
+    def counting(**kwargs):
+        calls.append(len(kwargs["bills"]))
+        return real(**kwargs)
 
-        return [
-            bill_create(
-                actor=actor,
-                kind=kind,
-                organization=organization,
-                revenue_code=revenue_code,
-                items=[BillItemIn(description=b.description, amount=b.amount)],
-                payer=User.objects.filter(pk=b.payer_id).first(),
-                payer_name=b.payer_name,
-                due_at=b.due_at,
-                reference=b.reference,
-                **pricing,
-            )
-            for b in bills
-        ]
-
-    monkeypatch.setattr(payment_services, "BulkBillIn", BulkBillIn, raising=False)
-    monkeypatch.setattr(payment_services, "bills_create_bulk", bills_create_bulk, raising=False)
+    monkeypatch.setattr(payment_services, "bills_create_bulk", counting)
     run = generation_execute(run_id=generation_request(actor=tax_officer, year=2026, enqueue=False).pk, batch_size=5)
     assert run.created_count == 7 and calls == [5, 2]
     assert all(s.bill.penalty_max_months == 24 for s in Assessment.objects.select_related("bill"))
+
+
+def test_without_the_bulk_interface_the_bills_are_made_one_by_one(many_objects, tax_officer, monkeypatch):
+    from balai.payments import services as payment_services
+
+    monkeypatch.delattr(payment_services, "bills_create_bulk")
+    run = generation_execute(run_id=generation_request(actor=tax_officer, year=2026, enqueue=False).pk, batch_size=5)
+    assert run.created_count == 7 and Bill.objects.count() == 7
+    sppt = Assessment.objects.select_related("bill", "tax_object").get(tax_object__nop__endswith="00120")
+    assert sppt.bill.reference == f"SPPT-2026-{sppt.tax_object.nop}" and sppt.bill.online_discount_percent == 5
 
 
 def test_inactive_objects_are_not_assessed(taxpayer, make_object, tax_officer):
