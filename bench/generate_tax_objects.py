@@ -12,9 +12,10 @@ What it writes, through PostgreSQL ``COPY`` in streamed chunks (memory stays fla
 - ``--taxpayers`` taxpayers (70 % of the objects by default, so many own two or more objects and the NJOPTKP rule
   has work to do), individuals with a few businesses, gap-free NPWPD continuing the ``TaxSequence``; the encrypted
   address token is reused for blocks of rows (encryption is the slow part and the benchmark never reads it);
-- ``--objects`` active objects with unique, well-formed NOP of the regency (districts 010..100, villages 001..020,
-  blocks, numbers), land and building areas and NJOP per m² in realistic ranges, and NJOP as their product (the
-  table's check constraint holds).
+- ``--objects`` active objects with unique, well-formed NOP of the regency numbered in order (object number, then
+  block, then village 001..020, then district 010..100: 500,000 objects fill 50 blocks of village 001 of district
+  010), land and building areas and NJOP per m² in realistic ranges, and NJOP as their product (the table's check
+  constraint holds).
 
 It refuses to run on SQLite. Running it again adds rows (NOP and NPWPD continue).
 """

@@ -179,6 +179,12 @@ def staff_assessments(user: Any, *, year: int | None = None, status: str = "", n
     return rows
 
 
+def latest_sppt_year(user: Any) -> int | None:
+    if not _staff(user):
+        return None
+    return Assessment.objects.order_by("-year").values_list("year", flat=True).first()
+
+
 def staff_runs(user: Any) -> QuerySet[GenerationRun]:
     if not _staff(user):
         return GenerationRun.objects.none()

@@ -53,7 +53,13 @@ ASSESSMENT_COLUMNS = [
 @require_safe
 @tax_staff_required
 def assessments(request: HttpRequest) -> HttpResponse:
-    form = AssessmentFilter(request.GET)
+    data = request.GET
+    if "year" not in data:
+        # The latest year by default: one year's SPPT are what staff work on (and all years at once is a sort of
+        # millions of rows); an empty year field lists every year.
+        data = data.copy()
+        data["year"] = str(selectors.latest_sppt_year(request.user) or "")
+    form = AssessmentFilter(data)
     filters = form.cleaned_data if form.is_valid() else {}
     runs = list(selectors.staff_runs(request.user)[:RUNS_SHOWN])
     return render_list(
