@@ -21,6 +21,20 @@ class PaymentsConfig(AppConfig):
         register("payment.callback_rejected", _("Payment callback refused"))
         register("payment.receipt_issued", _("Payment receipt issued"))
         register("payment.report_exported", _("Revenue report exported"))
+        from balai.payments.reconciliation import register_reconciliation_actions
+
+        register_reconciliation_actions()
+
+        import datetime as dt
+
+        from balai.core.scheduler import register_job
+
+        register_job(
+            "payments.expire_bills",
+            every=dt.timedelta(hours=1),
+            command="payments_expire_bills",
+            description="Mark unpaid bills past their expiry as expired.",
+        )
         from balai.payments import (
             consumers,  # noqa: F401  (registers the event consumers)
             providers,  # noqa: F401  (registers the simulator and the gateway)

@@ -23,6 +23,7 @@ from balai.core.calendar import CALENDAR_TZ
 from balai.core.exceptions import BalaiError
 from balai.payments.conf import service_fee_days
 from balai.payments.models import Bill, BillKind, BillStatus
+from balai.services.models import FeeKind
 
 from .bills import BillItemIn, bill_cancel, bill_create
 
@@ -46,9 +47,10 @@ def workflow_waits_for_payment(workflow_id: int) -> bool:
 
 def revenue_code_for(service: Any) -> str:
     """The service's own revenue code (``extra.revenue_code``), else ``RETRIBUSI-<service code>``."""
-    extra = getattr(service, "extra", None) or {}
-    code = str(extra.get("revenue_code") or "").strip()
-    return code or f"RETRIBUSI-{service.code}" if service is not None else "RETRIBUSI"
+    if service is None:
+        return "RETRIBUSI"
+    code = str((service.extra or {}).get("revenue_code") or "").strip()
+    return code or f"RETRIBUSI-{service.code}"
 
 
 def _due_at() -> dt.datetime:
@@ -81,7 +83,7 @@ def ensure_service_fee_bill(*, case_id: Any) -> str:
         waiting = payment_step(case.state) is not None
         service = case.service_version.service if case.service_version_id else None
         if not waiting and not (
-            service is not None and service.fee_kind == "fixed" and workflow_waits_for_payment(case.workflow_id)
+            service is not None and service.fee_kind == FeeKind.FIXED and workflow_waits_for_payment(case.workflow_id)
         ):
             return "not_waiting"
         bill = _fee_bill(case)
