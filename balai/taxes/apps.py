@@ -11,6 +11,18 @@ class TaxesConfig(AppConfig):
         from balai.audit.registry import register
 
         register("tax.config_saved", _("Tax configuration saved"))
+
+        import datetime as dt
+
+        from balai.core.scheduler import register_job
+
+        # Idempotent: the bills of a month are created once, however often it runs.
+        register_job(
+            "taxes.levy_generate",
+            every=dt.timedelta(hours=6),
+            command="levy_generate",
+            description="Create the month's levy bills of the active subscriptions.",
+        )
         register("tax.levy_config_saved", _("Levy configuration saved"))
         register("tax.taxpayer_registered", _("Taxpayer registered"))
         register("tax.taxpayer_updated", _("Taxpayer changed"))

@@ -8,6 +8,7 @@ from balai.demo.loader import load_demo
 from balai.demo.services_loader import load_services
 from balai.documents.demo import load_document_templates
 from balai.documents.signing import ensure_demo_pki
+from balai.taxes.demo import load_tax_demo
 
 
 class Command(BaseCommand):
@@ -25,6 +26,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"Demo signing keys (not for production) in {pki.directory}.")
         load_document_templates(result=result)
         load_complaint_categories(result=result)  # after the organizations: categories name their agency
+        load_tax_demo(result=result)  # the tax and levy configuration, then demo taxpayers and objects
         if not result.changed:
             if verbosity >= 1:
                 self.stdout.write("Demo data already loaded: nothing to do.")
