@@ -10,7 +10,15 @@ from django.http import HttpRequest
 from django.templatetags.static import static
 
 # First path segment -> the main navigation entry it belongs to.
-_NAV_SECTIONS = {"": "home", "layanan": "services", "lacak": "track", "instansi": "agencies", "verifikasi": "verify", "pengaduan": "complaints", "pajak": "taxes"}
+_NAV_SECTIONS = {
+    "": "home",
+    "layanan": "services",
+    "lacak": "track",
+    "instansi": "agencies",
+    "verifikasi": "verify",
+    "pengaduan": "complaints",
+    "pajak": "taxes",
+}
 
 
 def logo_url() -> str:
