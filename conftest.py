@@ -20,6 +20,8 @@ def _test_settings(settings, _pki_dir):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test"}}
     settings.AXES_ENABLED = True
+    # The payment simulator calls back in process (no HTTP to BALAI_PUBLIC_URL from tests).
+    settings.BALAI_PAYMENTS_SIMULATOR_DELIVERY = "inprocess"
 
 
 @pytest.fixture(autouse=True)
