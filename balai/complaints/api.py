@@ -352,10 +352,11 @@ def _own(request: HttpRequest, number: str, *, write: bool = False) -> Complaint
     summary="One of your complaints",
 )
 def mine_detail(request: HttpRequest, number: str) -> dict[str, Any]:
-    return _detail(_own(request, number), user=request.auth, reporter=True)  # type: ignore[attr-defined]
+    return _mine_after(request, number)
 
 
 def _mine_after(request: HttpRequest, number: str) -> dict[str, Any]:
+    """The complaint as its reporter sees it (also the answer of every reporter action)."""
     return _detail(_own(request, number), user=request.auth, reporter=True)  # type: ignore[attr-defined]
 
 
